@@ -1,0 +1,75 @@
+/**
+ * Builds the Hono app from injected dependencies: middleware, then each module's
+ * router, then docs. Nothing here knows which runtime it is on.
+ * @module
+ */
+import { swaggerUI } from "@hono/swagger-ui";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import { authRouter, jwksRouter } from "./auth/auth.routes.ts";
+import type { AppDeps } from "./lib/context.ts";
+import { handleError, notFoundOrNotAllowed } from "./lib/error-handler.ts";
+import { limitBodySize, rateLimitByIp, requestContext, requireJsonBodies } from "./lib/middleware.ts";
+import { createRouter } from "./lib/router.ts";
+import { branchesRouter } from "./modules/branches/branches.routes.ts";
+import { healthRouter } from "./modules/health/health.routes.ts";
+import { regionsRouter } from "./modules/regions/regions.routes.ts";
+import { tenantsRouter } from "./modules/tenants/tenants.routes.ts";
+import { usersRouter } from "./modules/users/users.routes.ts";
+
+export const API_PREFIX = "/api/v1";
+
+/** The whole API as one Hono app; entry points call `app.fetch`. */
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+
+  app.use("*", requestContext(deps));
+  app.use("*", secureHeaders({
+    xFrameOptions: "DENY",
+    referrerPolicy: "no-referrer",
+    xContentTypeOptions: "nosniff",
+    crossOriginResourcePolicy: "same-site",
+  }));
+  app.use("*", cors({
+    origin: deps.config.corsOrigins,
+    allowHeaders: ["Authorization", "Content-Type", "X-Tenant-ID", "X-Request-ID", "Last-Event-ID"],
+    exposeHeaders: ["X-Request-ID", "Retry-After"],
+    maxAge: 600,
+  }));
+  app.use("*", rateLimitByIp());
+  app.use(`${API_PREFIX}/*`, limitBodySize(deps.config.bodyLimitBytes));
+  app.use(`${API_PREFIX}/*`, requireJsonBodies());
+
+  app.route("/", healthRouter);
+  app.route("/", jwksRouter);
+  app.route(API_PREFIX, authRouter);
+  app.route(API_PREFIX, tenantsRouter);
+  app.route(API_PREFIX, regionsRouter);
+  app.route(API_PREFIX, branchesRouter);
+  app.route(API_PREFIX, usersRouter);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "Access token from POST /api/v1/auth/login.",
+  });
+  app.doc31("/api/schema", {
+    openapi: "3.1.0",
+    info: {
+      title: "Leopard API",
+      version: "1.0.0",
+      description: "Multi-tenant CRM for immigration agencies. Every list answers " +
+        "`{count, next, previous, results}`; every error `{error, message, details?, request_id}`. " +
+        "A platform admin names the tenant it acts in with the `X-Tenant-ID` header.",
+    },
+    servers: [{ url: "/", description: "This server" }],
+  });
+  app.get("/api/docs", swaggerUI({ url: "/api/schema", persistAuthorization: true }));
+
+  app.onError(handleError);
+  app.notFound(notFoundOrNotAllowed(() => app.routes));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

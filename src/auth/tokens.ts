@@ -1,0 +1,91 @@
+/**
+ * Access tokens (short-lived EdDSA JWTs) and refresh tokens (opaque, rotated,
+ * stored only as a SHA-256 digest).
+ * @module
+ */
+import { errors, jwtVerify, SignJWT } from "jose";
+import type { AppConfig } from "../config.ts";
+import { uuidv7 } from "../lib/ids.ts";
+import type { Role } from "../scope/roles.ts";
+import type { SigningKeys } from "./keys.ts";
+
+export type AccessClaims = {
+  sub: string;
+  tid: string | null;
+  rid: string | null;
+  bid: string | null;
+  role: Role;
+  sid: string;
+};
+
+/** Signs an access token for a user's session. */
+export async function signAccessToken(
+  claims: AccessClaims,
+  keys: SigningKeys,
+  config: AppConfig,
+  now: Date,
+): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return await new SignJWT({ tid: claims.tid, rid: claims.rid, bid: claims.bid, role: claims.role, sid: claims.sid })
+    .setProtectedHeader({ alg: "EdDSA", kid: keys.kid, typ: "JWT" })
+    .setSubject(claims.sub)
+    .setIssuer(config.issuer)
+    .setAudience(config.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + config.accessTokenTtlSeconds)
+    .setJti(uuidv7(now.getTime()))
+    .sign(keys.privateKey);
+}
+
+/** Why a token was refused; the message is safe to show. */
+export type TokenProblem = { code: "token_expired" | "invalid_token"; message: string };
+
+/**
+ * Verifies signature (EdDSA only: `alg: none` and HMAC confusion are refused),
+ * issuer, audience and expiry at the injected clock's time.
+ */
+export async function verifyAccessToken(
+  token: string,
+  keys: SigningKeys,
+  config: AppConfig,
+  now: Date,
+): Promise<AccessClaims | TokenProblem> {
+  try {
+    const { payload } = await jwtVerify(token, keys.publicKey, {
+      algorithms: ["EdDSA"],
+      issuer: config.issuer,
+      audience: config.audience,
+      currentDate: now,
+      requiredClaims: ["sub", "exp", "iat", "jti"],
+    });
+    if (typeof payload.sid !== "string" || typeof payload.sub !== "string") {
+      return { code: "invalid_token", message: "The access token is not valid." };
+    }
+    return {
+      sub: payload.sub,
+      sid: payload.sid,
+      tid: (payload.tid as string | null) ?? null,
+      rid: (payload.rid as string | null) ?? null,
+      bid: (payload.bid as string | null) ?? null,
+      role: payload.role as Role,
+    };
+  } catch (error) {
+    if (error instanceof errors.JWTExpired) {
+      return { code: "token_expired", message: "The access token has expired." };
+    }
+    return { code: "invalid_token", message: "The access token is not valid." };
+  }
+}
+
+/** A new opaque refresh token (256 random bits, base64url). */
+export function newRefreshToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replaceAll("=", "");
+}
+
+/** The stored form of a refresh token: its SHA-256, hex. */
+export async function digestToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}

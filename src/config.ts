@@ -1,0 +1,82 @@
+/**
+ * Environment → typed configuration, parsed once by an entry point and passed down.
+ * Nothing below the entry points reads the environment itself.
+ * @module
+ */
+import { z } from "zod";
+
+const intFrom = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+const EnvSchema = z.object({
+  PORT: intFrom(8000),
+  DATABASE_URL: z.string().min(1).default("file:data/leopard.db"),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  DATABASE_SYNC_URL: z.string().optional(),
+  JWT_PRIVATE_JWK: z.string().optional(),
+  JWT_KEY_FILE: z.string().default("data/jwt-key.json"),
+  JWT_ISSUER: z.string().default("leopard"),
+  JWT_AUDIENCE: z.string().default("leopard-api"),
+  ACCESS_TOKEN_TTL_SECONDS: intFrom(900),
+  REFRESH_TOKEN_TTL_DAYS: intFrom(30),
+  CORS_ORIGINS: z.string().default(""),
+  RATE_LIMIT_PER_MINUTE: intFrom(300),
+  LOGIN_RATE_LIMIT_PER_MINUTE: intFrom(10),
+  BODY_LIMIT_BYTES: intFrom(1_048_576),
+  SEED_ADMIN_EMAIL: z.string().email().default("admin@leopard.test"),
+  SEED_ADMIN_PASSWORD: z.string().min(10).default("leopard-admin-2026"),
+});
+
+/** What the app itself needs, whatever the runtime. */
+export type AppConfig = {
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  corsOrigins: string[];
+  rateLimitPerMinute: number;
+  loginRateLimitPerMinute: number;
+  bodyLimitBytes: number;
+};
+
+export type Config = {
+  port: number;
+  database: { url: string; authToken?: string; syncUrl?: string };
+  jwtPrivateJwk?: string;
+  jwtKeyFile: string;
+  seedAdmin: { email: string; password: string };
+  app: AppConfig;
+};
+
+/** Parses the environment; a bad value stops start-up with the variable's name. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    database: { url: e.DATABASE_URL, authToken: e.DATABASE_AUTH_TOKEN, syncUrl: e.DATABASE_SYNC_URL },
+    jwtPrivateJwk: e.JWT_PRIVATE_JWK,
+    jwtKeyFile: e.JWT_KEY_FILE,
+    seedAdmin: { email: e.SEED_ADMIN_EMAIL.toLowerCase(), password: e.SEED_ADMIN_PASSWORD },
+    app: appConfigFrom(e),
+  };
+}
+
+function appConfigFrom(e: z.infer<typeof EnvSchema>): AppConfig {
+  return {
+    issuer: e.JWT_ISSUER,
+    audience: e.JWT_AUDIENCE,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    corsOrigins: e.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+  };
+}
+
+/** The app config an empty environment gives (tests start from it). */
+export const defaultAppConfig: AppConfig = appConfigFrom(EnvSchema.parse({}));

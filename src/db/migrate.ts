@@ -1,0 +1,18 @@
+/**
+ * Applies the generated SQL migrations in `migrations/`. Only entry points and
+ * the migrate task call this; a serving instance migrates only a local file.
+ * @module
+ */
+import { migrate } from "drizzle-orm/libsql/migrator";
+import type { Database } from "./database.ts";
+
+export const MIGRATIONS_FOLDER = new URL("../../migrations", import.meta.url).pathname;
+
+/**
+ * Runs every pending migration. Each runs in one transaction, where SQLite ignores
+ * `PRAGMA foreign_keys`: a migration that rebuilds a referenced table must start
+ * with `PRAGMA defer_foreign_keys = ON` (works on libSQL and D1 alike).
+ */
+export async function migrateDatabase(db: Database): Promise<void> {
+  await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+}

@@ -1,0 +1,4 @@
+/** Every table, for drizzle's schema-aware client and drizzle-kit. @module */
+export * from "./tenancy.ts";
+export * from "./auth.ts";
+export * from "./audit.ts";

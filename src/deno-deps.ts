@@ -1,0 +1,64 @@
+/**
+ * Builds the app's dependencies for Deno: native libSQL, key material from the
+ * environment or a dev key file, and the in-process notification hub. Used by
+ * the server entry and by the seed command.
+ * @module
+ */
+import type { Client } from "@libsql/client";
+import { generatePrivateJwk, type SigningKeys, signingKeysFromJwk } from "./auth/keys.ts";
+import { scryptHasher } from "./auth/passwords.ts";
+import type { Config } from "./config.ts";
+import { isLocalFile, openLibsql } from "./db/libsql.ts";
+import { migrateDatabase } from "./db/migrate.ts";
+import type { AppDeps } from "./lib/context.ts";
+import { memoryRateLimiter } from "./lib/rate-limit.ts";
+import { localHub } from "./notifications/hub.ts";
+
+/** Reads JWT_PRIVATE_JWK, or the dev key file, creating it (mode 600) on first run. */
+async function loadSigningKeys(config: Config): Promise<SigningKeys> {
+  if (config.jwtPrivateJwk) return await signingKeysFromJwk(JSON.parse(config.jwtPrivateJwk));
+  try {
+    return await signingKeysFromJwk(JSON.parse(await Deno.readTextFile(config.jwtKeyFile)));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const jwk = await generatePrivateJwk();
+  const dir = config.jwtKeyFile.split("/").slice(0, -1).join("/");
+  if (dir) await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(config.jwtKeyFile, JSON.stringify(jwk), { mode: 0o600 });
+  console.warn(`Generated a development signing key in ${config.jwtKeyFile}; set JWT_PRIVATE_JWK in production.`);
+  return await signingKeysFromJwk(jwk);
+}
+
+/** Opens the database, creating the folder of a local file and migrating it. */
+async function openDatabase(config: Config): Promise<{ client: Client; db: AppDeps["db"] }> {
+  const { url } = config.database;
+  if (url.startsWith("file:")) {
+    const path = url.slice("file:".length);
+    const dir = path.split("/").slice(0, -1).join("/");
+    if (dir) await Deno.mkdir(dir, { recursive: true });
+  }
+  const opened = await openLibsql(config.database);
+  // A serving instance migrates only its own embedded file; shared databases are
+  // migrated once by `deno task migrate`, never by every instance at start.
+  if (isLocalFile(url) && !config.database.syncUrl) await migrateDatabase(opened.db);
+  if (config.database.syncUrl) await opened.client.sync();
+  return opened;
+}
+
+/** Everything the Deno entry injects into createApp. */
+export async function denoDeps(config: Config): Promise<{ deps: AppDeps; client: Client }> {
+  const { client, db } = await openDatabase(config);
+  const deps: AppDeps = {
+    db,
+    config: config.app,
+    keys: await loadSigningKeys(config),
+    passwords: scryptHasher(),
+    hub: localHub(),
+    rateLimiter: memoryRateLimiter(),
+    clock: () => new Date(),
+    clientIp: (_request, env) => (env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr?.hostname ?? "unknown",
+    log: (line) => console.log(JSON.stringify({ time: new Date().toISOString(), ...line })),
+  };
+  return { deps, client };
+}

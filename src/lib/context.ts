@@ -1,0 +1,36 @@
+/**
+ * What the app is built from (injected by an entry point) and what each request
+ * carries through Hono's context.
+ * @module
+ */
+import type { AppConfig } from "../config.ts";
+import type { Database } from "../db/database.ts";
+import type { SigningKeys } from "../auth/keys.ts";
+import type { PasswordHasher } from "../auth/passwords.ts";
+import type { NotificationHub } from "../notifications/hub.ts";
+import type { Actor, Scope } from "../scope/scope.ts";
+import type { RateLimiter } from "./rate-limit.ts";
+
+/** Everything runtime-specific, chosen by the entry point. */
+export type AppDeps = {
+  db: Database;
+  config: AppConfig;
+  keys: SigningKeys;
+  passwords: PasswordHasher;
+  hub: NotificationHub;
+  rateLimiter: RateLimiter;
+  clock: () => Date;
+  /** The caller's address as the runtime knows it (never a spoofable header unless the platform sets it). */
+  clientIp: (request: Request, env: unknown) => string;
+  log: (line: Record<string, unknown>) => void;
+};
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    ip: string;
+    actor?: Actor;
+    scope?: Scope;
+  };
+};

@@ -1,0 +1,158 @@
+/**
+ * The one pagination helper: page numbers (`?page=&page_size=`) with a count, or
+ * keyset cursors (`?cursor=`) for deep scans, in DRF's list envelope (SPEC §4).
+ * @module
+ */
+import { z } from "@hono/zod-openapi";
+import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { ApiError } from "./errors.ts";
+
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+
+/** Query parameters every list accepts; a resource adds its filters to these. */
+export const pageQueryFields = {
+  page: z.coerce.number().int().min(1).optional().openapi({
+    description: "1-based page number (page mode).",
+    example: 1,
+  }),
+  page_size: z.coerce.number().int().min(1).optional().openapi({
+    description: `Rows per page, default ${DEFAULT_PAGE_SIZE}; above ${MAX_PAGE_SIZE} is capped.`,
+    example: 25,
+  }),
+  cursor: z.string().max(512).optional().openapi({
+    description: "Opaque keyset cursor from a previous `next` (cursor mode; `count` is null).",
+  }),
+};
+
+/** `ordering` for a resource: one of its whitelisted fields, `-` for descending. */
+export function orderingField<const F extends readonly [string, ...string[]]>(fields: F) {
+  const values = fields.flatMap((f) => [f, `-${f}`]) as [string, ...string[]];
+  return z.enum(values).optional().openapi({
+    description: `Sort field, \`-\` for descending: ${fields.join(", ")}.`,
+    example: `-${fields[0]}`,
+  });
+}
+
+export type PageQuery = { page?: number; page_size?: number; cursor?: string; ordering?: string };
+
+export type Page<T> = { count: number | null; next: string | null; previous: string | null; results: T[] };
+
+/** Returns a schema for the list envelope around a row schema. */
+export function pageSchema<T extends z.ZodType>(row: T, name: string) {
+  return z.object({
+    count: z.number().int().nullable().openapi({ example: 1 }),
+    next: z.string().url().nullable().openapi({ example: null }),
+    previous: z.string().url().nullable().openapi({ example: null }),
+    results: z.array(row),
+  }).openapi(name);
+}
+
+/** How a list may be ordered: sortable (non-null) columns by field name, and the tie-breaker id. */
+export type Ordering = {
+  columns: Record<string, SQLiteColumn>;
+  id: SQLiteColumn;
+  default: string;
+};
+
+/** Loads rows of the filtered set: `where` is the keyset condition (cursor mode) or undefined. */
+export type RowSource<Row> = {
+  rows: (where: SQL | undefined, orderBy: SQL[], limit: number, offset: number) => Promise<Row[]>;
+  count: () => Promise<number>;
+};
+
+type Cursor = { o: string; v: string | number; id: string };
+
+function encodeCursor(cursor: Cursor): string {
+  const bytes = new TextEncoder().encode(JSON.stringify(cursor));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replaceAll("=", "");
+}
+
+function decodeCursor(raw: string, ordering: string): Cursor {
+  try {
+    const b64 = raw.replaceAll("-", "+").replaceAll("_", "/");
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const cursor = JSON.parse(new TextDecoder().decode(bytes)) as Cursor;
+    const valueOk = typeof cursor.v === "string" || typeof cursor.v === "number";
+    if (valueOk && typeof cursor.id === "string" && cursor.o === ordering) return cursor;
+  } catch { /* answered below */ }
+  throw new ApiError(422, "validation_error", "Invalid cursor for this list and ordering.", [
+    { path: ["cursor"], message: "Invalid cursor" },
+  ]);
+}
+
+function withParams(url: URL, params: Record<string, string | null>): string {
+  const next = new URL(url);
+  for (const [k, v] of Object.entries(params)) {
+    if (v === null) next.searchParams.delete(k);
+    else next.searchParams.set(k, v);
+  }
+  return next.toString();
+}
+
+/**
+ * Runs one page of a list. Page mode counts the filtered set (two indexed queries);
+ * cursor mode skips the count and seeks past the last row seen, so walking a list
+ * of any depth costs the same per page and never repeats or skips a row.
+ */
+export async function paginate<Row extends { id: string }>(
+  requestUrl: string,
+  query: PageQuery,
+  ordering: Ordering,
+  source: RowSource<Row>,
+): Promise<Page<Row>> {
+  const url = new URL(requestUrl);
+  const pageSize = Math.min(query.page_size ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const orderingName = query.ordering ?? ordering.default;
+  const descending = orderingName.startsWith("-");
+  const field = descending ? orderingName.slice(1) : orderingName;
+  const column = ordering.columns[field];
+  const direction = descending ? desc : asc;
+  const orderBy = column === ordering.id
+    ? [direction(ordering.id)]
+    : [direction(column), direction(ordering.id)];
+
+  if (query.cursor !== undefined) {
+    if (query.page !== undefined) {
+      throw new ApiError(422, "validation_error", "Use either page or cursor, not both.", [
+        { path: ["page"], message: "page cannot be combined with cursor" },
+      ]);
+    }
+    const cursor = query.cursor === "" ? null : decodeCursor(query.cursor, orderingName);
+    const seek = cursor ? seekPast(cursor, column, ordering.id, descending) : undefined;
+    const rows = await source.rows(seek, orderBy, pageSize + 1, 0);
+    const results = rows.slice(0, pageSize);
+    const last = results.at(-1);
+    const next = rows.length > pageSize && last
+      ? withParams(url, {
+        cursor: encodeCursor({ o: orderingName, v: cursorValue(last, field), id: last.id }),
+        page: null,
+      })
+      : null;
+    return { count: null, next, previous: null, results };
+  }
+
+  const page = query.page ?? 1;
+  const [results, count] = await Promise.all([
+    source.rows(undefined, orderBy, pageSize, (page - 1) * pageSize),
+    source.count(),
+  ]);
+  const next = page * pageSize < count ? withParams(url, { page: String(page + 1) }) : null;
+  const previous = page > 1
+    ? withParams(url, { page: page - 1 === 1 ? null : String(page - 1) })
+    : null;
+  return { count, next, previous, results };
+}
+
+function cursorValue(row: { id: string }, field: string): string | number {
+  const value = (row as Record<string, unknown>)[field];
+  return typeof value === "number" ? value : String(value);
+}
+
+function seekPast(cursor: Cursor, column: SQLiteColumn, id: SQLiteColumn, descending: boolean): SQL {
+  const beyond = descending ? lt : gt;
+  if (column === id) return beyond(id, cursor.id);
+  return or(beyond(column, cursor.v), and(eq(column, cursor.v), beyond(id, cursor.id))) as SQL;
+}

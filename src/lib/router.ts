@@ -1,0 +1,71 @@
+/**
+ * The router every module uses: OpenAPIHono with non-strict trailing slashes
+ * (`/clients` and `/clients/` both match, for Django-era clients) and one
+ * validation hook that turns zod failures into 422 with details.
+ * @module
+ */
+import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from "@hono/zod-openapi";
+import type { AppEnv } from "./context.ts";
+import { ApiError, ErrorBodySchema } from "./errors.ts";
+
+/** A new module router; merge it into the app with `app.route("/api/v1", router)`. */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    strict: false,
+    defaultHook: (result) => {
+      if (!result.success) {
+        const details = result.error.issues.map((issue) => ({
+          path: issue.path.map(String),
+          code: issue.code,
+          message: issue.message,
+        }));
+        throw new ApiError(422, "validation_error", "The request is not valid.", details);
+      }
+    },
+  });
+}
+
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
+
+const errorContent = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorBodySchema } },
+});
+
+/** The error responses a route can give, for its OpenAPI entry. */
+export const errorResponses = {
+  400: errorContent("Malformed JSON, or a platform admin without X-Tenant-ID"),
+  401: errorContent("Missing, invalid or expired token"),
+  403: errorContent("In scope, but the role may not do this"),
+  404: errorContent("Not found, or outside the caller's scope"),
+  409: errorContent("Conflicts with the current state"),
+  413: errorContent("Body too large"),
+  415: errorContent("Body is not application/json"),
+  422: errorContent("Validation failed; `details` lists each problem"),
+  429: errorContent("Rate limited; see Retry-After"),
+} as const;
+
+/** A JSON request body that is required and strict (unknown fields are a 422). */
+export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
+  return {
+    required: true,
+    description,
+    content: { "application/json": { schema } },
+  };
+}
+
+/** A JSON response entry for a route definition. */
+export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
+  return { description, content: { "application/json": { schema } } };
+}
+
+/** The `{id}` path parameter. */
+export const IdParamsSchema = z.object({
+  id: z.string().openapi({
+    param: { name: "id", in: "path" },
+    example: "0193c0de-5b6f-7a31-9c1e-3f1d2a4b5c6d",
+  }),
+});
+
+/** The security requirement of authenticated routes. */
+export const bearerSecurity = [{ bearerAuth: [] }];

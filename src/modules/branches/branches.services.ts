@@ -1,0 +1,154 @@
+/**
+ * Branch writes: tenant managers anywhere in the tenant, a region manager inside
+ * its region. A move to another region carries the branch's staff with it.
+ * @module
+ */
+import type { z } from "@hono/zod-openapi";
+import { and, eq, sql } from "drizzle-orm";
+import { auditStatement, changedFields } from "../../audit/audit.ts";
+import { guard, runBatch } from "../../db/batch.ts";
+import type { Database } from "../../db/database.ts";
+import { branches, users } from "../../db/schema/index.ts";
+import { ApiError } from "../../lib/errors.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import type { RequestMeta } from "../../lib/request-meta.ts";
+import { requireRole } from "../../scope/permissions.ts";
+import type { Role } from "../../scope/roles.ts";
+import type { TenantScope } from "../../scope/scope.ts";
+import { getRegion } from "../regions/regions.selectors.ts";
+import type { Branch, CreateBranchSchema, UpdateBranchSchema } from "./branches.schemas.ts";
+import { getBranch } from "./branches.selectors.ts";
+
+const BRANCH_MANAGERS: readonly Role[] = ["super_admin", "country_manager", "region_manager"];
+
+/** The region a new or moved branch goes to: one in the caller's scope, or 404. */
+async function regionFor(db: Database, scope: TenantScope, regionId: string | undefined): Promise<string> {
+  if (regionId === undefined) {
+    if (scope.level === "region") return scope.regionId;
+    throw new ApiError(422, "validation_error", "region_id is required.", [
+      { path: ["region_id"], message: "Required" },
+    ]);
+  }
+  return (await getRegion(db, scope, regionId)).id;
+}
+
+/** Creates a branch in a region of the caller's scope. */
+export async function createBranch(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  input: z.infer<typeof CreateBranchSchema>,
+): Promise<Branch> {
+  requireRole(scope, BRANCH_MANAGERS, "create branches");
+  const regionId = await regionFor(db, scope, input.region_id);
+  const now = meta.now.toISOString();
+  const branch: Branch = {
+    id: uuidv7(meta.now.getTime()),
+    tenant_id: scope.tenantId,
+    region_id: regionId,
+    name: input.name,
+    address: input.address ?? "",
+    phone: input.phone ?? "",
+    email: input.email ?? null,
+    created_at: now,
+    updated_at: now,
+    created_by: scope.actor.userId,
+    updated_by: scope.actor.userId,
+    deleted_at: null,
+    deleted_by: null,
+  };
+  await runBatch(db, [
+    db.insert(branches).values(branch),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "create",
+      entityType: "branch",
+      entityId: branch.id,
+      after: branch,
+    }),
+  ]);
+  return branch;
+}
+
+/** Changes a live branch; a new region_id moves it and its users' region. */
+export async function updateBranch(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+  input: z.infer<typeof UpdateBranchSchema>,
+): Promise<Branch> {
+  const before = await getBranch(db, scope, id);
+  requireRole(scope, BRANCH_MANAGERS, "change branches");
+  const regionId = input.region_id === undefined ? before.region_id : await regionFor(db, scope, input.region_id);
+  const after: Branch = {
+    ...before,
+    ...input,
+    region_id: regionId,
+    updated_at: meta.now.toISOString(),
+    updated_by: scope.actor.userId,
+  };
+  const diff = changedFields(before, after);
+  if (Object.keys(diff.after).length === 0) return before;
+  const { id: _id, tenant_id: _t, created_at: _c, created_by: _cb, ...changes } = after;
+  const moved = regionId !== before.region_id;
+  await runBatch(db, [
+    db.update(branches).set(changes).where(eq(branches.id, id)),
+    ...(moved ? [db.update(users).set({ region_id: regionId }).where(eq(users.branch_id, id))] : []),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "update",
+      entityType: "branch",
+      entityId: id,
+      ...diff,
+    }),
+  ]);
+  return after;
+}
+
+/**
+ * Soft-deletes a branch that has no active users (SPEC §2: 409 otherwise). The
+ * rule is a guard in the batch, so a user activated meanwhile still stops it.
+ */
+export async function deleteBranch(db: Database, scope: TenantScope, meta: RequestMeta, id: string): Promise<void> {
+  const before = await getBranch(db, scope, id);
+  requireRole(scope, BRANCH_MANAGERS, "delete branches");
+  const now = meta.now.toISOString();
+  await runBatch(db, [
+    guard(
+      sql`NOT EXISTS (SELECT 1 FROM ${users} WHERE ${users.branch_id} = ${id} AND ${users.is_active} = 1)`,
+      new ApiError(409, "branch_in_use", "Deactivate or move this branch's active users first."),
+    ),
+    db.update(branches).set({ deleted_at: now, deleted_by: scope.actor.userId, updated_at: now })
+      .where(eq(branches.id, id)),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "delete",
+      entityType: "branch",
+      entityId: id,
+      before: { deleted_at: before.deleted_at },
+      after: { deleted_at: now },
+    }),
+  ]);
+}
+
+/** Brings back a soft-deleted branch. */
+export async function restoreBranch(db: Database, scope: TenantScope, meta: RequestMeta, id: string): Promise<Branch> {
+  const before = await getBranch(db, scope, id, true);
+  requireRole(scope, BRANCH_MANAGERS, "restore branches");
+  if (before.deleted_at === null) return before;
+  const now = meta.now.toISOString();
+  await runBatch(db, [
+    db.update(branches).set({ deleted_at: null, deleted_by: null, updated_at: now, updated_by: scope.actor.userId })
+      .where(eq(branches.id, id)),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "restore",
+      entityType: "branch",
+      entityId: id,
+      before: { deleted_at: before.deleted_at },
+      after: { deleted_at: null },
+    }),
+  ]);
+  return { ...before, deleted_at: null, deleted_by: null, updated_at: now, updated_by: scope.actor.userId };
+}

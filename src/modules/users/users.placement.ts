@@ -1,0 +1,48 @@
+/**
+ * Where a user of a role may sit (SPEC §2 "Required placement"), resolved inside
+ * the placing manager's scope: a region or branch outside it is a 404.
+ * @module
+ */
+import type { Database } from "../../db/database.ts";
+import { ApiError } from "../../lib/errors.ts";
+import { placementOf, type Role } from "../../scope/roles.ts";
+import type { TenantScope } from "../../scope/scope.ts";
+import { getBranch } from "../branches/branches.selectors.ts";
+import { getRegion } from "../regions/regions.selectors.ts";
+
+export type Placement = { region_id: string | null; branch_id: string | null };
+
+const invalid = (field: string, message: string) =>
+  new ApiError(422, "validation_error", message, [{ path: [field], message }]);
+
+/**
+ * Resolves the final placement of a user of `role` from the requested ids.
+ * A branch sets the region (a mismatching region_id is a 422); tenant-level roles
+ * sit on no region or branch.
+ */
+export async function resolvePlacement(
+  db: Database,
+  scope: TenantScope,
+  role: Role,
+  requested: { region_id?: string | null; branch_id?: string | null },
+): Promise<Placement> {
+  const kind = placementOf(role);
+  if (kind === "platform") throw invalid("role", "Platform admins are not tenant users.");
+  if (kind === "tenant") {
+    if (requested.region_id) throw invalid("region_id", `A ${role} is placed on the tenant, not a region.`);
+    if (requested.branch_id) throw invalid("branch_id", `A ${role} is placed on the tenant, not a branch.`);
+    return { region_id: null, branch_id: null };
+  }
+  if (kind === "region") {
+    if (requested.branch_id) throw invalid("branch_id", `A ${role} is placed on a region, not a branch.`);
+    if (!requested.region_id) throw invalid("region_id", `A ${role} needs a region_id.`);
+    const region = await getRegion(db, scope, requested.region_id);
+    return { region_id: region.id, branch_id: null };
+  }
+  if (!requested.branch_id) throw invalid("branch_id", `A ${role} needs a branch_id.`);
+  const branch = await getBranch(db, scope, requested.branch_id);
+  if (requested.region_id && requested.region_id !== branch.region_id) {
+    throw invalid("region_id", "region_id must be the branch's region.");
+  }
+  return { region_id: branch.region_id, branch_id: branch.id };
+}

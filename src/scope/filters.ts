@@ -1,0 +1,56 @@
+/**
+ * The one scope filter: a TenantScope becomes the drizzle `where` for each tenant
+ * table. Every selector and guarded write composes its conditions with these.
+ * @module
+ */
+import { and, eq, inArray, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { branches, regions, tenants, users } from "../db/schema/index.ts";
+import type { Database } from "../db/database.ts";
+import type { Scope, TenantScope } from "./scope.ts";
+
+/** Tenants a caller sees: every tenant for the platform, its own otherwise. */
+export function tenantsInScope(scope: Scope): SQL | undefined {
+  return scope.level === "platform" ? undefined : eq(tenants.id, scope.tenantId);
+}
+
+/** Regions in scope: all of the tenant, or the caller's own region. */
+export function regionsInScope(scope: TenantScope): SQL {
+  const tenant = eq(regions.tenant_id, scope.tenantId);
+  return scope.level === "tenant" ? tenant : and(tenant, eq(regions.id, scope.regionId))!;
+}
+
+/** Branches in scope: all of the tenant, the region's, or the caller's own. */
+export function branchesInScope(scope: TenantScope): SQL {
+  const tenant = eq(branches.tenant_id, scope.tenantId);
+  if (scope.level === "tenant") return tenant;
+  if (scope.level === "region") return and(tenant, eq(branches.region_id, scope.regionId))!;
+  return and(tenant, eq(branches.id, scope.branchId))!;
+}
+
+/** Users in scope: placed in the tenant, the region, or the branch of the caller. */
+export function usersInScope(scope: TenantScope): SQL {
+  const tenant = eq(users.tenant_id, scope.tenantId);
+  if (scope.level === "tenant") return tenant;
+  if (scope.level === "region") return and(tenant, eq(users.region_id, scope.regionId))!;
+  return and(tenant, eq(users.branch_id, scope.branchId))!;
+}
+
+/**
+ * Rows owned by a branch (clients, agents, …): the tenant's, those of the region's
+ * branches, or the caller's branch. The region case is a subquery on the branches
+ * index, so branch-owned tables need no copy of region_id that could go stale.
+ */
+export function branchRowsInScope(
+  scope: TenantScope,
+  columns: { tenant_id: SQLiteColumn; branch_id: SQLiteColumn },
+  db: Database,
+): SQL {
+  const tenant = eq(columns.tenant_id, scope.tenantId);
+  if (scope.level === "tenant") return tenant;
+  if (scope.level === "branch") return and(tenant, eq(columns.branch_id, scope.branchId))!;
+  const regionBranches = db.select({ id: branches.id }).from(branches).where(
+    eq(branches.region_id, scope.regionId),
+  );
+  return and(tenant, inArray(columns.branch_id, regionBranches))!;
+}
