@@ -9,7 +9,12 @@ import { secureHeaders } from "hono/secure-headers";
 import { authRouter, jwksRouter } from "./auth/auth.routes.ts";
 import type { AppDeps } from "./lib/context.ts";
 import { handleError, notFoundOrNotAllowed } from "./lib/error-handler.ts";
-import { limitBodySize, rateLimitByIp, requestContext, requireJsonBodies } from "./lib/middleware.ts";
+import {
+  limitBodySize,
+  rateLimitByIp,
+  requestContext,
+  requireJsonBodies,
+} from "./lib/middleware.ts";
 import { createRouter } from "./lib/router.ts";
 import { branchesRouter } from "./modules/branches/branches.routes.ts";
 import { healthRouter } from "./modules/health/health.routes.ts";
@@ -24,18 +29,30 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
 
   app.use("*", requestContext(deps));
-  app.use("*", secureHeaders({
-    xFrameOptions: "DENY",
-    referrerPolicy: "no-referrer",
-    xContentTypeOptions: "nosniff",
-    crossOriginResourcePolicy: "same-site",
-  }));
-  app.use("*", cors({
-    origin: deps.config.corsOrigins,
-    allowHeaders: ["Authorization", "Content-Type", "X-Tenant-ID", "X-Request-ID", "Last-Event-ID"],
-    exposeHeaders: ["X-Request-ID", "Retry-After"],
-    maxAge: 600,
-  }));
+  app.use(
+    "*",
+    secureHeaders({
+      xFrameOptions: "DENY",
+      referrerPolicy: "no-referrer",
+      xContentTypeOptions: "nosniff",
+      crossOriginResourcePolicy: "same-site",
+    }),
+  );
+  app.use(
+    "*",
+    cors({
+      origin: deps.config.corsOrigins,
+      allowHeaders: [
+        "Authorization",
+        "Content-Type",
+        "X-Tenant-ID",
+        "X-Request-ID",
+        "Last-Event-ID",
+      ],
+      exposeHeaders: ["X-Request-ID", "Retry-After"],
+      maxAge: 600,
+    }),
+  );
   app.use("*", rateLimitByIp());
   app.use(`${API_PREFIX}/*`, limitBodySize(deps.config.bodyLimitBytes));
   app.use(`${API_PREFIX}/*`, requireJsonBodies());

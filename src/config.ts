@@ -57,7 +57,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   return {
     port: e.PORT,
-    database: { url: e.DATABASE_URL, authToken: e.DATABASE_AUTH_TOKEN, syncUrl: e.DATABASE_SYNC_URL },
+    database: {
+      url: e.DATABASE_URL,
+      authToken: e.DATABASE_AUTH_TOKEN,
+      syncUrl: e.DATABASE_SYNC_URL,
+    },
     jwtPrivateJwk: e.JWT_PRIVATE_JWK,
     jwtKeyFile: e.JWT_KEY_FILE,
     seedAdmin: { email: e.SEED_ADMIN_EMAIL.toLowerCase(), password: e.SEED_ADMIN_PASSWORD },

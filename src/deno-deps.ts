@@ -26,7 +26,9 @@ async function loadSigningKeys(config: Config): Promise<SigningKeys> {
   const dir = config.jwtKeyFile.split("/").slice(0, -1).join("/");
   if (dir) await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(config.jwtKeyFile, JSON.stringify(jwk), { mode: 0o600 });
-  console.warn(`Generated a development signing key in ${config.jwtKeyFile}; set JWT_PRIVATE_JWK in production.`);
+  console.warn(
+    `Generated a development signing key in ${config.jwtKeyFile}; set JWT_PRIVATE_JWK in production.`,
+  );
   return await signingKeysFromJwk(jwk);
 }
 
@@ -57,7 +59,8 @@ export async function denoDeps(config: Config): Promise<{ deps: AppDeps; client:
     hub: localHub(),
     rateLimiter: memoryRateLimiter(),
     clock: () => new Date(),
-    clientIp: (_request, env) => (env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr?.hostname ?? "unknown",
+    clientIp: (_request, env) =>
+      (env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr?.hostname ?? "unknown",
     log: (line) => console.log(JSON.stringify({ time: new Date().toISOString(), ...line })),
   };
   return { deps, client };

@@ -15,7 +15,9 @@ const server = Deno.serve({
   port: config.port,
   hostname: Deno.env.get("HOST") ?? "127.0.0.1",
   onListen: ({ hostname, port }) => {
-    console.log(`Leopard API on http://${hostname}:${port} · docs http://${hostname}:${port}/api/docs`);
+    console.log(
+      `Leopard API on http://${hostname}:${port} · docs http://${hostname}:${port}/api/docs`,
+    );
   },
 }, (request, info) => app.fetch(request, info));
 

@@ -23,7 +23,13 @@ export type AuditAction =
 type Snapshot = Record<string, unknown>;
 
 /** Fields that never enter the log, whatever the entity. */
-const SECRET_FIELDS = new Set(["password", "password_hash", "token", "refresh_token", "token_hash"]);
+const SECRET_FIELDS = new Set([
+  "password",
+  "password_hash",
+  "token",
+  "refresh_token",
+  "token_hash",
+]);
 
 function withoutSecrets(snapshot: Snapshot | null): Snapshot | null {
   if (!snapshot) return null;
@@ -37,7 +43,10 @@ const BOOKKEEPING_FIELDS = new Set(["updated_at", "updated_by"]);
  * The before/after pair limited to the fields that changed (SPEC §3 AuditLog);
  * empty objects when nothing but bookkeeping changed.
  */
-export function changedFields(before: Snapshot, after: Snapshot): { before: Snapshot; after: Snapshot } {
+export function changedFields(
+  before: Snapshot,
+  after: Snapshot,
+): { before: Snapshot; after: Snapshot } {
   const changed = Object.keys(after).filter((k) =>
     !BOOKKEEPING_FIELDS.has(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k])
   );
@@ -57,7 +66,12 @@ export type AuditEntry = {
 };
 
 /** The insert statement for one audit entry, to add to a batch. */
-export function auditStatement(db: Database, actor: Actor | null, meta: RequestMeta, entry: AuditEntry) {
+export function auditStatement(
+  db: Database,
+  actor: Actor | null,
+  meta: RequestMeta,
+  entry: AuditEntry,
+) {
   return db.insert(audit_logs).values({
     id: uuidv7(meta.now.getTime()),
     tenant_id: entry.tenantId,

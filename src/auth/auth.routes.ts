@@ -3,15 +3,27 @@
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearerSecurity, createRouter, errorResponses, jsonBody, jsonResponse } from "../lib/router.ts";
+import {
+  bearerSecurity,
+  createRouter,
+  errorResponses,
+  jsonBody,
+  jsonResponse,
+} from "../lib/router.ts";
 import { requestMeta } from "../lib/request-meta.ts";
 import { UserSchema } from "../modules/users/users.schemas.ts";
-import { ChangePasswordSchema, LoginSchema, RefreshSchema, TokenPairSchema } from "./auth.schemas.ts";
+import {
+  ChangePasswordSchema,
+  LoginSchema,
+  RefreshSchema,
+  TokenPairSchema,
+} from "./auth.schemas.ts";
 import { changePassword, getSelf, login, logout, refresh } from "./auth.services.ts";
 import { currentActor, requireAuth } from "./middleware.ts";
 
 const tags = ["Auth"];
-const { 400: e400, 401: e401, 403: e403, 413: e413, 415: e415, 422: e422, 429: e429 } = errorResponses;
+const { 400: e400, 401: e401, 403: e403, 413: e413, 415: e415, 422: e422, 429: e429 } =
+  errorResponses;
 
 const loginRoute = createRoute({
   method: "post",
@@ -21,7 +33,13 @@ const loginRoute = createRoute({
   request: { body: jsonBody(LoginSchema) },
   responses: {
     200: jsonResponse(TokenPairSchema, "Access and refresh tokens"),
-    400: e400, 401: e401, 403: e403, 413: e413, 415: e415, 422: e422, 429: e429,
+    400: e400,
+    401: e401,
+    403: e403,
+    413: e413,
+    415: e415,
+    422: e422,
+    429: e429,
   },
 });
 
@@ -34,7 +52,12 @@ const refreshRoute = createRoute({
   request: { body: jsonBody(RefreshSchema) },
   responses: {
     200: jsonResponse(TokenPairSchema, "A new token pair"),
-    400: e400, 401: e401, 413: e413, 415: e415, 422: e422, 429: e429,
+    400: e400,
+    401: e401,
+    413: e413,
+    415: e415,
+    422: e422,
+    429: e429,
   },
 });
 
@@ -67,7 +90,12 @@ const changePasswordRoute = createRoute({
   request: { body: jsonBody(ChangePasswordSchema) },
   responses: {
     204: { description: "Password changed" },
-    400: e400, 401: e401, 413: e413, 415: e415, 422: e422, 429: e429,
+    400: e400,
+    401: e401,
+    413: e413,
+    415: e415,
+    422: e422,
+    429: e429,
   },
 });
 
@@ -77,7 +105,10 @@ const jwksRoute = createRoute({
   tags,
   summary: "Public keys that verify access tokens",
   responses: {
-    200: jsonResponse(z.object({ keys: z.array(z.record(z.string(), z.unknown())) }), "JSON Web Key Set"),
+    200: jsonResponse(
+      z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
+      "JSON Web Key Set",
+    ),
   },
 });
 

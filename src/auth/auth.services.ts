@@ -133,7 +133,12 @@ export function revokeSessionStatement(db: Database, sessionId: string, now: Dat
 }
 
 /** Ends every open session of a user (deactivation, password reset). */
-export function revokeUserSessionsStatement(db: Database, userId: string, now: Date, reason: string) {
+export function revokeUserSessionsStatement(
+  db: Database,
+  userId: string,
+  now: Date,
+  reason: string,
+) {
   return db.update(auth_sessions).set({ revoked_at: now.toISOString(), revoked_reason: reason })
     .where(and(eq(auth_sessions.user_id, userId), isNull(auth_sessions.revoked_at)));
 }
@@ -163,7 +168,11 @@ export async function refresh(deps: AppDeps, meta: RequestMeta, token: string): 
 
   const reuse = async () => {
     await revokeSessionStatement(db, row.session.id, now, "refresh_token_reused");
-    return new ApiError(401, "refresh_token_reused", "This refresh token was already used; the session is closed.");
+    return new ApiError(
+      401,
+      "refresh_token_reused",
+      "This refresh token was already used; the session is closed.",
+    );
   };
   if (row.token.used_at !== null) throw await reuse();
   if (row.session.revoked_at !== null || row.token.expires_at <= nowIso) throw badRefresh();
@@ -215,7 +224,9 @@ export async function changePassword(
 ): Promise<void> {
   const { db } = deps;
   enforceRateLimit(deps, `login-account-id:${actor.userId}`, deps.config.loginRateLimitPerMinute);
-  const [row] = await db.select({ hash: users.password_hash }).from(users).where(eq(users.id, actor.userId));
+  const [row] = await db.select({ hash: users.password_hash }).from(users).where(
+    eq(users.id, actor.userId),
+  );
   if (!row || !await deps.passwords.verify(input.current_password, row.hash)) {
     throw new ApiError(422, "validation_error", "The current password is not correct.", [
       { path: ["current_password"], message: "Incorrect password" },

@@ -17,7 +17,13 @@ import { isUuid } from "../lib/ids.ts";
 import { enforceRateLimit } from "../lib/middleware.ts";
 import { requestMeta } from "../lib/request-meta.ts";
 import { placementOf } from "../scope/roles.ts";
-import { type Actor, type PlatformScope, type Scope, scopeOf, type TenantScope } from "../scope/scope.ts";
+import {
+  type Actor,
+  type PlatformScope,
+  type Scope,
+  scopeOf,
+  type TenantScope,
+} from "../scope/scope.ts";
 import { verifyAccessToken } from "./tokens.ts";
 
 const unauthorized = (code: string, message: string) => new ApiError(401, code, message);
@@ -26,7 +32,9 @@ function bearerToken(c: Context<AppEnv>): string {
   const header = c.req.header("authorization");
   if (!header) throw unauthorized("unauthorized", "Send a bearer access token.");
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw unauthorized("invalid_token", "The Authorization header must be 'Bearer <token>'.");
+  if (!match) {
+    throw unauthorized("invalid_token", "The Authorization header must be 'Bearer <token>'.");
+  }
   return match[1];
 }
 
@@ -50,7 +58,10 @@ export async function authenticate(c: Context<AppEnv>, token: string): Promise<A
       session_expires_at: auth_sessions.expires_at,
     })
     .from(users)
-    .innerJoin(auth_sessions, and(eq(auth_sessions.id, claims.sid), eq(auth_sessions.user_id, users.id)))
+    .innerJoin(
+      auth_sessions,
+      and(eq(auth_sessions.id, claims.sid), eq(auth_sessions.user_id, users.id)),
+    )
     .leftJoin(tenants, eq(tenants.id, users.tenant_id))
     .where(eq(users.id, claims.sub))
     .limit(1);
@@ -82,9 +93,15 @@ async function namedTenant(c: Context<AppEnv>, actor: Actor): Promise<string | n
   if (actor.role !== "super_super_admin") return null;
   const named = c.req.header("x-tenant-id");
   if (!named) return null;
-  const notFound = new ApiError(404, "tenant_not_found", "The tenant named in X-Tenant-ID does not exist.");
+  const notFound = new ApiError(
+    404,
+    "tenant_not_found",
+    "The tenant named in X-Tenant-ID does not exist.",
+  );
   if (!isUuid(named)) throw notFound;
-  const [tenant] = await c.get("deps").db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, named));
+  const [tenant] = await c.get("deps").db.select({ id: tenants.id }).from(tenants).where(
+    eq(tenants.id, named),
+  );
   if (!tenant) throw notFound;
   return tenant.id;
 }
@@ -123,7 +140,11 @@ export function tenantScope(c: Context<AppEnv>): TenantScope {
   const scope = c.get("scope");
   if (!scope) throw unauthorized("unauthorized", "Authentication required.");
   if (scope.level === "platform") {
-    throw new ApiError(400, "tenant_required", "Name the tenant to act in with the X-Tenant-ID header.");
+    throw new ApiError(
+      400,
+      "tenant_required",
+      "Name the tenant to act in with the X-Tenant-ID header.",
+    );
   }
   return scope;
 }

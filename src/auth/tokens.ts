@@ -26,7 +26,13 @@ export async function signAccessToken(
   now: Date,
 ): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return await new SignJWT({ tid: claims.tid, rid: claims.rid, bid: claims.bid, role: claims.role, sid: claims.sid })
+  return await new SignJWT({
+    tid: claims.tid,
+    rid: claims.rid,
+    bid: claims.bid,
+    role: claims.role,
+    sid: claims.sid,
+  })
     .setProtectedHeader({ alg: "EdDSA", kid: keys.kid, typ: "JWT" })
     .setSubject(claims.sub)
     .setIssuer(config.issuer)

@@ -15,7 +15,9 @@ export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: strin
  * Creates the client and the drizzle handle over it. Foreign keys are switched on
  * for the connection (SQLite leaves them off; Turso and D1 enforce them).
  */
-export async function openLibsql(options: DatabaseOptions): Promise<{ client: Client; db: Database }> {
+export async function openLibsql(
+  options: DatabaseOptions,
+): Promise<{ client: Client; db: Database }> {
   const client = createClient({
     url: options.url,
     authToken: options.authToken,

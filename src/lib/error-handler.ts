@@ -55,7 +55,9 @@ export function notFoundOrNotAllowed(
         `^${r.path.replace(/\/$/, "").replace(/:[^/]+/g, "[^/]+").replace(/\*/g, ".*")}/?$`,
       ),
     }));
-    const allowed = [...new Set(known.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
+    const allowed = [
+      ...new Set(known.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method)),
+    ];
     if (allowed.length > 0) {
       c.header("Allow", allowed.join(", "));
       return respond(

@@ -37,7 +37,12 @@ export function orderingField<const F extends readonly [string, ...string[]]>(fi
 
 export type PageQuery = { page?: number; page_size?: number; cursor?: string; ordering?: string };
 
-export type Page<T> = { count: number | null; next: string | null; previous: string | null; results: T[] };
+export type Page<T> = {
+  count: number | null;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+};
 
 /** Returns a schema for the list envelope around a row schema. */
 export function pageSchema<T extends z.ZodType>(row: T, name: string) {
@@ -151,7 +156,12 @@ function cursorValue(row: { id: string }, field: string): string | number {
   return typeof value === "number" ? value : String(value);
 }
 
-function seekPast(cursor: Cursor, column: SQLiteColumn, id: SQLiteColumn, descending: boolean): SQL {
+function seekPast(
+  cursor: Cursor,
+  column: SQLiteColumn,
+  id: SQLiteColumn,
+  descending: boolean,
+): SQL {
   const beyond = descending ? lt : gt;
   if (column === id) return beyond(id, cursor.id);
   return or(beyond(column, cursor.v), and(eq(column, cursor.v), beyond(id, cursor.id))) as SQL;

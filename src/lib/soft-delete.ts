@@ -13,7 +13,9 @@ import type { Scope } from "../scope/scope.ts";
 const flag = z.enum(["true", "false"]).transform((v) => v === "true").optional();
 
 export const deletedQueryFields = {
-  include_deleted: flag.openapi({ description: "Also list soft-deleted rows (branch_admin and up)." }),
+  include_deleted: flag.openapi({
+    description: "Also list soft-deleted rows (branch_admin and up).",
+  }),
   only_deleted: flag.openapi({ description: "List only soft-deleted rows (branch_admin and up)." }),
 };
 

@@ -49,7 +49,9 @@ export function scopeOf(actor: Actor, namedTenantId: string | null): Scope {
   }
   const tenantId = actor.tenantId!;
   if (placement === "tenant") return { level: "tenant", tenantId, actor, viaPlatform: false };
-  if (placement === "region") return { level: "region", tenantId, regionId: actor.regionId!, actor };
+  if (placement === "region") {
+    return { level: "region", tenantId, regionId: actor.regionId!, actor };
+  }
   return {
     level: "branch",
     tenantId,

@@ -20,8 +20,17 @@ import {
 import { getBranch, listBranches } from "./branches.selectors.ts";
 import { createBranch, deleteBranch, restoreBranch, updateBranch } from "./branches.services.ts";
 
-const { 400: e400, 401: e401, 403: e403, 404: e404, 409: e409, 413: e413, 415: e415, 422: e422, 429: e429 } =
-  errorResponses;
+const {
+  400: e400,
+  401: e401,
+  403: e403,
+  404: e404,
+  409: e409,
+  413: e413,
+  415: e415,
+  422: e422,
+  429: e429,
+} = errorResponses;
 const common = { tags: ["Branches"], security: bearerSecurity, middleware: requireAuth() };
 const readErrors = { 400: e400, 401: e401, 403: e403, 404: e404, 422: e422, 429: e429 };
 const writeErrors = { ...readErrors, 409: e409, 413: e413, 415: e415 };
@@ -77,11 +86,21 @@ const restore = createRoute({
 
 export const branchesRouter = createRouter()
   .openapi(list, async (c) => {
-    const page = await listBranches(c.get("deps").db, tenantScope(c), c.req.valid("query"), c.req.url);
+    const page = await listBranches(
+      c.get("deps").db,
+      tenantScope(c),
+      c.req.valid("query"),
+      c.req.url,
+    );
     return c.json(page, 200);
   })
   .openapi(create, async (c) => {
-    const branch = await createBranch(c.get("deps").db, tenantScope(c), requestMeta(c), c.req.valid("json"));
+    const branch = await createBranch(
+      c.get("deps").db,
+      tenantScope(c),
+      requestMeta(c),
+      c.req.valid("json"),
+    );
     return c.json(branch, 201);
   })
   .openapi(getOne, async (c) => {
@@ -89,7 +108,13 @@ export const branchesRouter = createRouter()
   })
   .openapi(patch, async (c) => {
     const { db } = c.get("deps");
-    const branch = await updateBranch(db, tenantScope(c), requestMeta(c), c.req.valid("param").id, c.req.valid("json"));
+    const branch = await updateBranch(
+      db,
+      tenantScope(c),
+      requestMeta(c),
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
     return c.json(branch, 200);
   })
   .openapi(remove, async (c) => {
@@ -97,6 +122,11 @@ export const branchesRouter = createRouter()
     return c.body(null, 204);
   })
   .openapi(restore, async (c) => {
-    const branch = await restoreBranch(c.get("deps").db, tenantScope(c), requestMeta(c), c.req.valid("param").id);
+    const branch = await restoreBranch(
+      c.get("deps").db,
+      tenantScope(c),
+      requestMeta(c),
+      c.req.valid("param").id,
+    );
     return c.json(branch, 200);
   });

@@ -26,7 +26,9 @@ export type Branch = z.infer<typeof BranchSchema>;
 
 const fields = {
   name: z.string().trim().min(1).max(200).openapi({ example: "Sydney CBD" }),
-  address: z.string().trim().max(500).optional().openapi({ example: "1 George St, Sydney NSW 2000" }),
+  address: z.string().trim().max(500).optional().openapi({
+    example: "1 George St, Sydney NSW 2000",
+  }),
   phone: z.string().trim().max(40).optional().openapi({ example: "+61 2 5550 0000" }),
   email: z.string().trim().toLowerCase().pipe(z.email()).nullable().optional().openapi({
     example: "sydney@harbour-migration.test",
@@ -36,7 +38,8 @@ const fields = {
 export const CreateBranchSchema = z.object({
   ...fields,
   region_id: z.string().optional().openapi({
-    description: "Required for super_admin and country_manager; a region_manager's own region by default.",
+    description:
+      "Required for super_admin and country_manager; a region_manager's own region by default.",
   }),
 }).strict().openapi("CreateBranch");
 
@@ -49,7 +52,9 @@ export const ListBranchesQuerySchema = z.object({
   ...deletedQueryFields,
   ordering: orderingField(BRANCH_ORDERING),
   region_id: z.string().optional(),
-  search: z.string().max(100).optional().openapi({ description: "Matches name, address or email." }),
+  search: z.string().max(100).optional().openapi({
+    description: "Matches name, address or email.",
+  }),
 });
 export type ListBranchesQuery = z.infer<typeof ListBranchesQuerySchema>;
 

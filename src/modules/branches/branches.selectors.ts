@@ -18,7 +18,12 @@ const ordering: Ordering = {
 };
 
 /** Lists the branches the caller sees (live ones unless asked otherwise). */
-export function listBranches(db: Database, scope: TenantScope, query: ListBranchesQuery, url: string) {
+export function listBranches(
+  db: Database,
+  scope: TenantScope,
+  query: ListBranchesQuery,
+  url: string,
+) {
   const where = and(
     branchesInScope(scope),
     deletedFilter(scope, query, branches.deleted_at),
@@ -27,7 +32,9 @@ export function listBranches(db: Database, scope: TenantScope, query: ListBranch
   );
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(branches).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(offset),
+      db.select().from(branches).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
+        offset,
+      ),
     count: () => db.$count(branches, where),
   });
 }

@@ -22,7 +22,11 @@ import { getBranch } from "./branches.selectors.ts";
 const BRANCH_MANAGERS: readonly Role[] = ["super_admin", "country_manager", "region_manager"];
 
 /** The region a new or moved branch goes to: one in the caller's scope, or 404. */
-async function regionFor(db: Database, scope: TenantScope, regionId: string | undefined): Promise<string> {
+async function regionFor(
+  db: Database,
+  scope: TenantScope,
+  regionId: string | undefined,
+): Promise<string> {
   if (regionId === undefined) {
     if (scope.level === "region") return scope.regionId;
     throw new ApiError(422, "validation_error", "region_id is required.", [
@@ -80,7 +84,9 @@ export async function updateBranch(
 ): Promise<Branch> {
   const before = await getBranch(db, scope, id);
   requireRole(scope, BRANCH_MANAGERS, "change branches");
-  const regionId = input.region_id === undefined ? before.region_id : await regionFor(db, scope, input.region_id);
+  const regionId = input.region_id === undefined
+    ? before.region_id
+    : await regionFor(db, scope, input.region_id);
   const after: Branch = {
     ...before,
     ...input,
@@ -94,7 +100,9 @@ export async function updateBranch(
   const moved = regionId !== before.region_id;
   await runBatch(db, [
     db.update(branches).set(changes).where(eq(branches.id, id)),
-    ...(moved ? [db.update(users).set({ region_id: regionId }).where(eq(users.branch_id, id))] : []),
+    ...(moved
+      ? [db.update(users).set({ region_id: regionId }).where(eq(users.branch_id, id))]
+      : []),
     auditStatement(db, scope.actor, meta, {
       tenantId: scope.tenantId,
       action: "update",
@@ -110,7 +118,12 @@ export async function updateBranch(
  * Soft-deletes a branch that has no active users (SPEC §2: 409 otherwise). The
  * rule is a guard in the batch, so a user activated meanwhile still stops it.
  */
-export async function deleteBranch(db: Database, scope: TenantScope, meta: RequestMeta, id: string): Promise<void> {
+export async function deleteBranch(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<void> {
   const before = await getBranch(db, scope, id);
   requireRole(scope, BRANCH_MANAGERS, "delete branches");
   const now = meta.now.toISOString();
@@ -133,13 +146,23 @@ export async function deleteBranch(db: Database, scope: TenantScope, meta: Reque
 }
 
 /** Brings back a soft-deleted branch. */
-export async function restoreBranch(db: Database, scope: TenantScope, meta: RequestMeta, id: string): Promise<Branch> {
+export async function restoreBranch(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<Branch> {
   const before = await getBranch(db, scope, id, true);
   requireRole(scope, BRANCH_MANAGERS, "restore branches");
   if (before.deleted_at === null) return before;
   const now = meta.now.toISOString();
   await runBatch(db, [
-    db.update(branches).set({ deleted_at: null, deleted_by: null, updated_at: now, updated_by: scope.actor.userId })
+    db.update(branches).set({
+      deleted_at: null,
+      deleted_by: null,
+      updated_at: now,
+      updated_by: scope.actor.userId,
+    })
       .where(eq(branches.id, id)),
     auditStatement(db, scope.actor, meta, {
       tenantId: scope.tenantId,
@@ -150,5 +173,11 @@ export async function restoreBranch(db: Database, scope: TenantScope, meta: Requ
       after: { deleted_at: null },
     }),
   ]);
-  return { ...before, deleted_at: null, deleted_by: null, updated_at: now, updated_by: scope.actor.userId };
+  return {
+    ...before,
+    deleted_at: null,
+    deleted_by: null,
+    updated_at: now,
+    updated_by: scope.actor.userId,
+  };
 }

@@ -20,8 +20,17 @@ import {
 import { getRegion, listRegions } from "./regions.selectors.ts";
 import { createRegion, deleteRegion, updateRegion } from "./regions.services.ts";
 
-const { 400: e400, 401: e401, 403: e403, 404: e404, 409: e409, 413: e413, 415: e415, 422: e422, 429: e429 } =
-  errorResponses;
+const {
+  400: e400,
+  401: e401,
+  403: e403,
+  404: e404,
+  409: e409,
+  413: e413,
+  415: e415,
+  422: e422,
+  429: e429,
+} = errorResponses;
 const common = { tags: ["Regions"], security: bearerSecurity, middleware: requireAuth() };
 const readErrors = { 400: e400, 401: e401, 403: e403, 404: e404, 422: e422, 429: e429 };
 const writeErrors = { ...readErrors, 409: e409, 413: e413, 415: e415 };
@@ -69,11 +78,21 @@ const remove = createRoute({
 
 export const regionsRouter = createRouter()
   .openapi(list, async (c) => {
-    const page = await listRegions(c.get("deps").db, tenantScope(c), c.req.valid("query"), c.req.url);
+    const page = await listRegions(
+      c.get("deps").db,
+      tenantScope(c),
+      c.req.valid("query"),
+      c.req.url,
+    );
     return c.json(page, 200);
   })
   .openapi(create, async (c) => {
-    const region = await createRegion(c.get("deps").db, tenantScope(c), requestMeta(c), c.req.valid("json"));
+    const region = await createRegion(
+      c.get("deps").db,
+      tenantScope(c),
+      requestMeta(c),
+      c.req.valid("json"),
+    );
     return c.json(region, 201);
   })
   .openapi(getOne, async (c) => {
@@ -81,7 +100,13 @@ export const regionsRouter = createRouter()
   })
   .openapi(patch, async (c) => {
     const { db } = c.get("deps");
-    const region = await updateRegion(db, tenantScope(c), requestMeta(c), c.req.valid("param").id, c.req.valid("json"));
+    const region = await updateRegion(
+      db,
+      tenantScope(c),
+      requestMeta(c),
+      c.req.valid("param").id,
+      c.req.valid("json"),
+    );
     return c.json(region, 200);
   })
   .openapi(remove, async (c) => {

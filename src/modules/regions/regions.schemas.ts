@@ -20,7 +20,9 @@ export type Region = z.infer<typeof RegionSchema>;
 
 export const CreateRegionSchema = z.object({
   name: z.string().trim().min(1).max(200).openapi({ example: "New South Wales" }),
-  description: z.string().max(2000).optional().openapi({ example: "Sydney and regional NSW offices" }),
+  description: z.string().max(2000).optional().openapi({
+    example: "Sydney and regional NSW offices",
+  }),
 }).strict().openapi("CreateRegion");
 
 export const UpdateRegionSchema = CreateRegionSchema.partial().strict().openapi("UpdateRegion");

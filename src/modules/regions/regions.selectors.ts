@@ -17,11 +17,18 @@ const ordering: Ordering = {
 };
 
 /** Lists the regions the caller sees. */
-export function listRegions(db: Database, scope: TenantScope, query: ListRegionsQuery, url: string) {
+export function listRegions(
+  db: Database,
+  scope: TenantScope,
+  query: ListRegionsQuery,
+  url: string,
+) {
   const where = and(regionsInScope(scope), matchesSearch(query.search, [regions.name]));
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(regions).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(offset),
+      db.select().from(regions).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
+        offset,
+      ),
     count: () => db.$count(regions, where),
   });
 }
@@ -29,7 +36,9 @@ export function listRegions(db: Database, scope: TenantScope, query: ListRegions
 /** One region in scope, or 404. */
 export async function getRegion(db: Database, scope: TenantScope, id: string): Promise<Region> {
   if (!isUuid(id)) throw notFound("Region");
-  const [row] = await db.select().from(regions).where(and(regionsInScope(scope), eq(regions.id, id)));
+  const [row] = await db.select().from(regions).where(
+    and(regionsInScope(scope), eq(regions.id, id)),
+  );
   if (!row) throw notFound("Region");
   return row;
 }

@@ -58,7 +58,12 @@ export async function updateRegion(
 ): Promise<Region> {
   const before = await getRegion(db, scope, id);
   requireTenantManager(scope, "change regions");
-  const after: Region = { ...before, ...input, updated_at: meta.now.toISOString(), updated_by: scope.actor.userId };
+  const after: Region = {
+    ...before,
+    ...input,
+    updated_at: meta.now.toISOString(),
+    updated_by: scope.actor.userId,
+  };
   const diff = changedFields(before, after);
   if (Object.keys(diff.after).length === 0) return before;
   await runBatch(db, [
@@ -79,10 +84,19 @@ export async function updateRegion(
  * Deletes an empty region. Regions are not soft-deletable (SPEC §3), so one that
  * still has branches (even deleted ones, which keep their history) or users is a 409.
  */
-export async function deleteRegion(db: Database, scope: TenantScope, meta: RequestMeta, id: string): Promise<void> {
+export async function deleteRegion(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<void> {
   const region = await getRegion(db, scope, id);
   requireTenantManager(scope, "delete regions");
-  const inUse = new ApiError(409, "region_in_use", "Move or delete this region's branches and users first.");
+  const inUse = new ApiError(
+    409,
+    "region_in_use",
+    "Move or delete this region's branches and users first.",
+  );
   const empty = sql`NOT EXISTS (SELECT 1 FROM ${branches} WHERE ${branches.region_id} = ${id})
     AND NOT EXISTS (SELECT 1 FROM ${users} WHERE ${users.region_id} = ${id})`;
   await runBatch(db, [

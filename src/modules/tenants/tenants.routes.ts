@@ -125,9 +125,16 @@ export const tenantsRouter = createRouter()
     const scope = tenantScope(c);
     requireRole(scope, ["super_admin"], "change the agency's settings");
     const db = c.get("deps").db;
-    const tenant = await updateTenant(db, scope, requestMeta(c), scope.tenantId, c.req.valid("json"), {
-      platformOnly: false,
-    });
+    const tenant = await updateTenant(
+      db,
+      scope,
+      requestMeta(c),
+      scope.tenantId,
+      c.req.valid("json"),
+      {
+        platformOnly: false,
+      },
+    );
     return c.json(tenant, 200);
   })
   .openapi(getOne, async (c) => {
@@ -143,11 +150,23 @@ export const tenantsRouter = createRouter()
   })
   .openapi(suspend, async (c) => {
     const { db } = c.get("deps");
-    const tenant = await setTenantActive(db, anyScope(c), requestMeta(c), c.req.valid("param").id, false);
+    const tenant = await setTenantActive(
+      db,
+      anyScope(c),
+      requestMeta(c),
+      c.req.valid("param").id,
+      false,
+    );
     return c.json(tenant, 200);
   })
   .openapi(reactivate, async (c) => {
     const { db } = c.get("deps");
-    const tenant = await setTenantActive(db, anyScope(c), requestMeta(c), c.req.valid("param").id, true);
+    const tenant = await setTenantActive(
+      db,
+      anyScope(c),
+      requestMeta(c),
+      c.req.valid("param").id,
+      true,
+    );
     return c.json(tenant, 200);
   });

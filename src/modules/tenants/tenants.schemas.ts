@@ -34,20 +34,23 @@ export const SettingsSchema = z.object({
   }),
 }).strict().openapi("TenantSettings");
 
-export const TenantSchema = createSelectSchema(tenants, { settings: SettingsSchema }).openapi("Tenant", {
-  example: {
-    id: "0193c0de-0000-7000-8000-000000000001",
-    name: "Harbour Migration",
-    domain: "harbour-migration.test",
-    is_active: true,
-    subscription_status: "active",
-    settings: { ...DEFAULT_SETTINGS, timezone: "Australia/Sydney", default_currency: "AUD" },
-    created_at: "2026-01-10T09:00:00.000Z",
-    updated_at: "2026-01-10T09:00:00.000Z",
-    created_by: null,
-    updated_by: null,
+export const TenantSchema = createSelectSchema(tenants, { settings: SettingsSchema }).openapi(
+  "Tenant",
+  {
+    example: {
+      id: "0193c0de-0000-7000-8000-000000000001",
+      name: "Harbour Migration",
+      domain: "harbour-migration.test",
+      is_active: true,
+      subscription_status: "active",
+      settings: { ...DEFAULT_SETTINGS, timezone: "Australia/Sydney", default_currency: "AUD" },
+      created_at: "2026-01-10T09:00:00.000Z",
+      updated_at: "2026-01-10T09:00:00.000Z",
+      created_by: null,
+      updated_by: null,
+    },
   },
-});
+);
 export type Tenant = z.infer<typeof TenantSchema>;
 
 const name = z.string().trim().min(1).max(200).openapi({ example: "Harbour Migration" });

@@ -25,7 +25,9 @@ export function listTenants(db: Database, scope: Scope, query: ListTenantsQuery,
   );
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(tenants).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(offset),
+      db.select().from(tenants).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
+        offset,
+      ),
     count: () => db.$count(tenants, where),
   });
 }
@@ -33,7 +35,9 @@ export function listTenants(db: Database, scope: Scope, query: ListTenantsQuery,
 /** One tenant in scope, or 404. */
 export async function getTenant(db: Database, scope: Scope, id: string): Promise<Tenant> {
   if (!isUuid(id)) throw notFound("Tenant");
-  const [row] = await db.select().from(tenants).where(and(tenantsInScope(scope), eq(tenants.id, id)));
+  const [row] = await db.select().from(tenants).where(
+    and(tenantsInScope(scope), eq(tenants.id, id)),
+  );
   if (!row) throw notFound("Tenant");
   return row;
 }

@@ -23,7 +23,9 @@ import {
 } from "./tenants.schemas.ts";
 
 type CreateTenantInput = z.infer<typeof CreateTenantSchema>;
-type UpdateTenantInput = z.infer<typeof UpdateTenantSchema> | z.infer<typeof UpdateCurrentTenantSchema>;
+type UpdateTenantInput =
+  | z.infer<typeof UpdateTenantSchema>
+  | z.infer<typeof UpdateCurrentTenantSchema>;
 
 /** Creates an agency (platform admin only; the route checks the role). */
 export async function createTenant(
@@ -65,7 +67,11 @@ export async function updateTenant(
   meta: RequestMeta,
   id: string,
   input: UpdateTenantInput,
-  options: { platformOnly: boolean; action?: "update" | "suspend" | "reactivate"; isActive?: boolean },
+  options: {
+    platformOnly: boolean;
+    action?: "update" | "suspend" | "reactivate";
+    isActive?: boolean;
+  },
 ): Promise<Tenant> {
   const before = await getTenant(db, scope, id);
   // Looked up first: a tenant outside the caller's scope is a 404, not a 403.

@@ -29,12 +29,18 @@ export async function resolvePlacement(
   const kind = placementOf(role);
   if (kind === "platform") throw invalid("role", "Platform admins are not tenant users.");
   if (kind === "tenant") {
-    if (requested.region_id) throw invalid("region_id", `A ${role} is placed on the tenant, not a region.`);
-    if (requested.branch_id) throw invalid("branch_id", `A ${role} is placed on the tenant, not a branch.`);
+    if (requested.region_id) {
+      throw invalid("region_id", `A ${role} is placed on the tenant, not a region.`);
+    }
+    if (requested.branch_id) {
+      throw invalid("branch_id", `A ${role} is placed on the tenant, not a branch.`);
+    }
     return { region_id: null, branch_id: null };
   }
   if (kind === "region") {
-    if (requested.branch_id) throw invalid("branch_id", `A ${role} is placed on a region, not a branch.`);
+    if (requested.branch_id) {
+      throw invalid("branch_id", `A ${role} is placed on a region, not a branch.`);
+    }
     if (!requested.region_id) throw invalid("region_id", `A ${role} needs a region_id.`);
     const region = await getRegion(db, scope, requested.region_id);
     return { region_id: region.id, branch_id: null };

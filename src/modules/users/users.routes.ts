@@ -20,8 +20,17 @@ import {
 import { getUser, listUsers } from "./users.selectors.ts";
 import { createUser, updateUser } from "./users.services.ts";
 
-const { 400: e400, 401: e401, 403: e403, 404: e404, 409: e409, 413: e413, 415: e415, 422: e422, 429: e429 } =
-  errorResponses;
+const {
+  400: e400,
+  401: e401,
+  403: e403,
+  404: e404,
+  409: e409,
+  413: e413,
+  415: e415,
+  422: e422,
+  429: e429,
+} = errorResponses;
 const common = { tags: ["Users"], security: bearerSecurity, middleware: requireAuth() };
 const readErrors = { 400: e400, 401: e401, 403: e403, 404: e404, 422: e422, 429: e429 };
 const writeErrors = { ...readErrors, 409: e409, 413: e413, 415: e415 };
@@ -39,7 +48,8 @@ const create = createRoute({
   method: "post",
   path: "/users",
   summary: "Create a user of the role directly below the caller's",
-  description: "super_super_admin → super_admin → country_manager → region_manager → branch_admin → consultant. " +
+  description:
+    "super_super_admin → super_admin → country_manager → region_manager → branch_admin → consultant. " +
     "A region needs region_id; a branch role needs branch_id (its region follows).",
   request: { body: jsonBody(CreateUserSchema) },
   responses: { 201: jsonResponse(UserSchema, "The new user"), ...writeErrors },
@@ -57,7 +67,8 @@ const patch = createRoute({
   method: "patch",
   path: "/users/{id}",
   summary: "Change, move, re-role, reset the password of, or (de)activate a user",
-  description: "Users edit only their own names and phone here. Managers change users of lower roles " +
+  description:
+    "Users edit only their own names and phone here. Managers change users of lower roles " +
     "inside their scope; a new password or `is_active: false` ends the user's sessions at once.",
   request: { params: IdParamsSchema, body: jsonBody(UpdateUserSchema) },
   responses: { 200: jsonResponse(UserSchema, "The updated user"), ...writeErrors },
@@ -77,7 +88,12 @@ export const usersRouter = createRouter()
     return c.json(page, 200);
   })
   .openapi(create, async (c) => {
-    const user = await createUser(c.get("deps"), tenantScope(c), requestMeta(c), c.req.valid("json"));
+    const user = await createUser(
+      c.get("deps"),
+      tenantScope(c),
+      requestMeta(c),
+      c.req.valid("json"),
+    );
     return c.json(user, 201);
   })
   .openapi(getOne, async (c) => {
@@ -85,7 +101,13 @@ export const usersRouter = createRouter()
   })
   .openapi(patch, async (c) => {
     const id = c.req.valid("param").id;
-    const user = await updateUser(c.get("deps"), tenantScope(c), requestMeta(c), id, c.req.valid("json"));
+    const user = await updateUser(
+      c.get("deps"),
+      tenantScope(c),
+      requestMeta(c),
+      id,
+      c.req.valid("json"),
+    );
     return c.json(user, 200);
   })
   .openapi(remove, async (c) => {

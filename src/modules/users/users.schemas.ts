@@ -58,7 +58,9 @@ export const CreateUserSchema = z.object({
 
 export const UpdateUserSchema = z.object({
   email: email.optional(),
-  password: password.optional().openapi({ description: "A manager sets a new password; the user's sessions end." }),
+  password: password.optional().openapi({
+    description: "A manager sets a new password; the user's sessions end.",
+  }),
   first_name: name.optional(),
   last_name: name.optional(),
   phone: phone.optional(),
@@ -79,7 +81,9 @@ export const ListUsersQuerySchema = z.object({
   region_id: z.string().optional(),
   branch_id: z.string().optional(),
   is_active: bool.optional().openapi({ example: "true" }),
-  search: z.string().max(100).optional().openapi({ description: "Matches email, first or last name." }),
+  search: z.string().max(100).optional().openapi({
+    description: "Matches email, first or last name.",
+  }),
 });
 export type ListUsersQuery = z.infer<typeof ListUsersQuerySchema>;
 

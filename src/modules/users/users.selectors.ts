@@ -46,13 +46,17 @@ export function listUsers(db: Database, scope: TenantScope, query: ListUsersQuer
 /** One user in scope, or 404. */
 export async function getUser(db: Database, scope: TenantScope, id: string): Promise<User> {
   if (!isUuid(id)) throw notFound("User");
-  const [row] = await db.select(publicColumns).from(users).where(and(usersInScope(scope), eq(users.id, id)));
+  const [row] = await db.select(publicColumns).from(users).where(
+    and(usersInScope(scope), eq(users.id, id)),
+  );
   if (!row) throw notFound("User");
   return row;
 }
 
 /** True when some user already has this (lower-cased) email, in any tenant. */
 export async function emailInUse(db: Database, email: string): Promise<boolean> {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(
+    1,
+  );
   return row !== undefined;
 }

@@ -6,7 +6,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { eq, sql } from "drizzle-orm";
-import { auditStatement, type AuditAction, changedFields } from "../../audit/audit.ts";
+import { type AuditAction, auditStatement, changedFields } from "../../audit/audit.ts";
 import { revokeUserSessionsStatement } from "../../auth/auth.services.ts";
 import type { PasswordHasher } from "../../auth/passwords.ts";
 import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
@@ -45,7 +45,9 @@ export async function createUser(
   const allowed = creatableRole(actor.role);
   if (input.role !== allowed) {
     throw forbidden(
-      allowed ? `A ${actor.role} creates ${allowed} users only.` : `A ${actor.role} cannot create users.`,
+      allowed
+        ? `A ${actor.role} creates ${allowed} users only.`
+        : `A ${actor.role} cannot create users.`,
     );
   }
   if (input.tenant_id && input.tenant_id !== scope.tenantId) throw notFound("Tenant");
@@ -104,7 +106,9 @@ export async function updateUser(
     const refused = Object.keys(input).filter((k) => !SELF_EDITABLE.has(k));
     if (refused.length > 0) {
       throw forbidden(
-        `You cannot change your own ${refused.join(", ")}; passwords change at /auth/change-password.`,
+        `You cannot change your own ${
+          refused.join(", ")
+        }; passwords change at /auth/change-password.`,
       );
     }
   } else if (!isBelow(before.role, actor.role)) {
@@ -120,7 +124,11 @@ export async function updateUser(
   const keepsKind = placementOf(role) === placementOf(before.role);
   const placement: Placement = placementChanges
     ? await resolvePlacement(db, scope, role, {
-      region_id: input.region_id !== undefined ? input.region_id : keepsKind ? before.region_id : undefined,
+      region_id: input.region_id !== undefined
+        ? input.region_id
+        : keepsKind
+        ? before.region_id
+        : undefined,
       branch_id: input.branch_id !== undefined
         ? input.branch_id
         : keepsKind && input.region_id === undefined
@@ -128,7 +136,9 @@ export async function updateUser(
         : undefined,
     })
     : { region_id: before.region_id, branch_id: before.branch_id };
-  if (input.email && input.email !== before.email && await emailInUse(db, input.email)) throw emailTaken();
+  if (input.email && input.email !== before.email && await emailInUse(db, input.email)) {
+    throw emailTaken();
+  }
 
   const { password, ...fields } = input;
   const after: User = {
@@ -144,10 +154,13 @@ export async function updateUser(
 
   const deactivated = before.is_active && !after.is_active;
   const endSessions = deactivated || password !== undefined;
-  const action: AuditAction = deactivated ? "deactivate" : Object.keys(diff.after).length === 0
+  const action: AuditAction = deactivated
+    ? "deactivate"
+    : Object.keys(diff.after).length === 0
     ? "password_set"
     : "update";
-  const { id: _id, tenant_id: _t, created_at: _c, created_by: _cb, last_login: _l, ...changes } = after;
+  const { id: _id, tenant_id: _t, created_at: _c, created_by: _cb, last_login: _l, ...changes } =
+    after;
   await runBatch(db, [
     ...(placementChanges ? placementGuard(placement) : []),
     db.update(users).set({

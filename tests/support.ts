@@ -1,0 +1,251 @@
+/**
+ * Test harness: the real app on a fresh in-memory libSQL database, migrated, with
+ * a small tenancy world and real logins. Only the costs are lowered (a cheaper
+ * scrypt, rate limits off unless a test turns them on); nothing of ours is mocked.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { sql } from "drizzle-orm";
+import { createApp } from "../src/app.ts";
+import { generatePrivateJwk, signingKeysFromJwk } from "../src/auth/keys.ts";
+import { scryptHasher } from "../src/auth/passwords.ts";
+import { type AppConfig, defaultAppConfig } from "../src/config.ts";
+import type { Database } from "../src/db/database.ts";
+import { openLibsql } from "../src/db/libsql.ts";
+import { migrateDatabase } from "../src/db/migrate.ts";
+import { branches, regions, tenants, users } from "../src/db/schema/index.ts";
+import type { AppDeps } from "../src/lib/context.ts";
+import { uuidv7 } from "../src/lib/ids.ts";
+import { memoryRateLimiter } from "../src/lib/rate-limit.ts";
+import { localHub } from "../src/notifications/hub.ts";
+import type { Role } from "../src/scope/roles.ts";
+import { DEFAULT_SETTINGS } from "../src/modules/tenants/tenants.schemas.ts";
+
+export const PASSWORD = "test-password-123";
+const sharedKeys = signingKeysFromJwk(await generatePrivateJwk());
+const passwords = scryptHasher({ N: 2 ** 10, r: 8, p: 1 });
+const passwordHash = await passwords.hash(PASSWORD);
+
+export type TestApp = {
+  app: ReturnType<typeof createApp>;
+  db: Database;
+  deps: AppDeps;
+  logs: Record<string, unknown>[];
+  /** Moves the injected clock. */
+  advance: (ms: number) => void;
+  close: () => void;
+};
+
+/** A new app on a new in-memory database. */
+export async function createTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+  const { client, db } = await openLibsql({ url: ":memory:" });
+  await migrateDatabase(db);
+  let offset = 0;
+  const logs: Record<string, unknown>[] = [];
+  const deps: AppDeps = {
+    db,
+    config: { ...defaultAppConfig, rateLimitPerMinute: 0, loginRateLimitPerMinute: 0, ...config },
+    keys: await sharedKeys,
+    passwords,
+    hub: localHub(),
+    rateLimiter: memoryRateLimiter(),
+    clock: () => new Date(Date.now() + offset),
+    clientIp: (request) => request.headers.get("x-test-ip") ?? "127.0.0.1",
+    log: (line) => logs.push(line),
+  };
+  return {
+    app: createApp(deps),
+    db,
+    deps,
+    logs,
+    advance: (ms) => (offset += ms),
+    close: () => client.close(),
+  };
+}
+
+export type Res = { status: number; body: Record<string, unknown>; headers: Headers; text: string };
+
+export type RequestOptions = {
+  token?: string;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+};
+
+/** Sends one request through the app and parses the JSON answer. */
+export async function call(
+  t: TestApp,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<Res> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const response = await t.app.request(path, { method, headers, body });
+  const text = await response.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? JSON.parse(text) : {};
+  } catch { /* not JSON: tests look at text */ }
+  return { status: response.status, body: parsed, headers: response.headers, text };
+}
+
+/** Logs in and returns the access token. */
+export async function login(t: TestApp, email: string): Promise<string> {
+  const res = await call(t, "POST", "/api/v1/auth/login", { body: { email, password: PASSWORD } });
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${res.text}`);
+  return res.body.access_token as string;
+}
+
+type Place = { tenantId: string | null; regionId?: string | null; branchId?: string | null };
+
+/** Inserts a user directly (fixtures only; the API path is tested separately). */
+export async function insertUser(db: Database, role: Role, place: Place, email?: string) {
+  const id = uuidv7();
+  const now = new Date().toISOString();
+  const row = {
+    id,
+    email: email ?? `${role}.${id.slice(-8)}@test.example`,
+    password_hash: passwordHash,
+    first_name: role,
+    last_name: "Tester",
+    role,
+    tenant_id: place.tenantId,
+    region_id: place.regionId ?? null,
+    branch_id: place.branchId ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  await db.insert(users).values(row);
+  return row;
+}
+
+async function insertTenant(db: Database, name: string) {
+  const now = new Date().toISOString();
+  const row = { id: uuidv7(), name, settings: DEFAULT_SETTINGS, created_at: now, updated_at: now };
+  await db.insert(tenants).values(row);
+  return row;
+}
+
+async function insertRegion(db: Database, tenantId: string, name: string) {
+  const now = new Date().toISOString();
+  const row = { id: uuidv7(), tenant_id: tenantId, name, created_at: now, updated_at: now };
+  await db.insert(regions).values(row);
+  return row;
+}
+
+async function insertBranch(db: Database, tenantId: string, regionId: string, name: string) {
+  const now = new Date().toISOString();
+  const row = {
+    id: uuidv7(),
+    tenant_id: tenantId,
+    region_id: regionId,
+    name,
+    created_at: now,
+    updated_at: now,
+  };
+  await db.insert(branches).values(row);
+  return row;
+}
+
+/**
+ * Two agencies. Tenant A: region A1 with branches A1a and A1b, region A2 with
+ * branch A2a; one user of each role placed in A1/A1a, plus peers elsewhere.
+ * Tenant B: one of each role. And the platform admin.
+ */
+export async function buildWorld(t: TestApp) {
+  const db = t.db;
+  const tenantA = await insertTenant(db, "Agency A");
+  const tenantB = await insertTenant(db, "Agency B");
+  const A1 = await insertRegion(db, tenantA.id, "A1");
+  const A2 = await insertRegion(db, tenantA.id, "A2");
+  const B1 = await insertRegion(db, tenantB.id, "B1");
+  const A1a = await insertBranch(db, tenantA.id, A1.id, "A1a");
+  const A1b = await insertBranch(db, tenantA.id, A1.id, "A1b");
+  const A2a = await insertBranch(db, tenantA.id, A2.id, "A2a");
+  const B1a = await insertBranch(db, tenantB.id, B1.id, "B1a");
+  const a = { tenantId: tenantA.id };
+  const b = { tenantId: tenantB.id };
+  const users = {
+    platform: await insertUser(db, "super_super_admin", { tenantId: null }),
+    superAdmin: await insertUser(db, "super_admin", a),
+    countryManager: await insertUser(db, "country_manager", a),
+    regionManager: await insertUser(db, "region_manager", { ...a, regionId: A1.id }),
+    branchAdmin: await insertUser(db, "branch_admin", { ...a, regionId: A1.id, branchId: A1a.id }),
+    consultant: await insertUser(db, "consultant", { ...a, regionId: A1.id, branchId: A1a.id }),
+    regionManagerA2: await insertUser(db, "region_manager", { ...a, regionId: A2.id }),
+    branchAdminA1b: await insertUser(db, "branch_admin", {
+      ...a,
+      regionId: A1.id,
+      branchId: A1b.id,
+    }),
+    consultantA1b: await insertUser(db, "consultant", { ...a, regionId: A1.id, branchId: A1b.id }),
+    consultantA2a: await insertUser(db, "consultant", { ...a, regionId: A2.id, branchId: A2a.id }),
+    superAdminB: await insertUser(db, "super_admin", b),
+    countryManagerB: await insertUser(db, "country_manager", b),
+    regionManagerB: await insertUser(db, "region_manager", { ...b, regionId: B1.id }),
+    branchAdminB: await insertUser(db, "branch_admin", { ...b, regionId: B1.id, branchId: B1a.id }),
+    consultantB: await insertUser(db, "consultant", { ...b, regionId: B1.id, branchId: B1a.id }),
+  };
+  const tokens = {} as Record<keyof typeof users, string>;
+  for (const [name, user] of Object.entries(users)) {
+    tokens[name as keyof typeof users] = await login(t, user.email);
+  }
+  return {
+    tenantA,
+    tenantB,
+    regions: { A1, A2, B1 },
+    branches: { A1a, A1b, A2a, B1a },
+    users,
+    tokens,
+  };
+}
+
+export type World = Awaited<ReturnType<typeof buildWorld>>;
+export type Who = keyof World["users"];
+
+/** The tenant-A roles, highest first, with the one they sit in A1/A1a. */
+export const TENANT_A_ROLES: Who[] = [
+  "superAdmin",
+  "countryManager",
+  "regionManager",
+  "branchAdmin",
+  "consultant",
+];
+
+/** Counts rows of a table (to prove a refused write left nothing behind). */
+export async function countRows(db: Database, table: string): Promise<number> {
+  const row = await db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`));
+  return Number(row.n);
+}
+
+/** A snapshot of every table's row count. */
+export async function tableCounts(db: Database): Promise<Record<string, number>> {
+  const names = [
+    "tenants",
+    "regions",
+    "branches",
+    "users",
+    "audit_logs",
+    "auth_sessions",
+    "refresh_tokens",
+  ];
+  const counts: Record<string, number> = {};
+  for (const name of names) counts[name] = await countRows(db, name);
+  return counts;
+}
+
+/** Asserts a response is the SPEC §4 error body with the given status (and code). */
+export function assertError(res: Res, status: number, code?: string): void {
+  assert.equal(res.status, status, `expected ${status}, got ${res.status}: ${res.text}`);
+  assert.equal(typeof res.body.error, "string", `not an error body: ${res.text}`);
+  assert.equal(typeof res.body.message, "string", `not an error body: ${res.text}`);
+  assert.equal(typeof res.body.request_id, "string", `no request_id: ${res.text}`);
+  assert.equal(res.headers.get("x-request-id"), res.body.request_id);
+  if (code) assert.equal(res.body.error, code, res.text);
+}
