@@ -4,7 +4,7 @@
  * @module
  */
 import type { z } from "@hono/zod-openapi";
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { auditStatement, changedFields } from "../../audit/audit.ts";
 import { guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
