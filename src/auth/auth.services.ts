@@ -11,7 +11,7 @@ import { auth_sessions, refresh_tokens, tenants, users } from "../db/schema/inde
 import type { AppDeps } from "../lib/context.ts";
 import { ApiError } from "../lib/errors.ts";
 import { uuidv7 } from "../lib/ids.ts";
-import { enforceRateLimit } from "../lib/middleware.ts";
+import { enforceRateLimit, recordFailure } from "../lib/middleware.ts";
 import type { RequestMeta } from "../lib/request-meta.ts";
 import type { User } from "../modules/users/users.schemas.ts";
 import type { Actor } from "../scope/scope.ts";
@@ -74,8 +74,9 @@ async function loadUserForLogin(db: Database, email: string) {
 }
 
 /**
- * Checks the password and opens a session. Attempts are limited per IP and per
- * account; an unknown email costs the same hashing time as a known one, and every
+ * Checks the password and opens a session. Failed attempts are limited per IP and
+ * per account (a locked-out owner with the right password waits too: the limit
+ * must not tell a guesser when it found the password); an unknown email costs the same hashing time as a known one, and every
  * refusal says the same thing, so neither timing nor text reveals who has an account.
  */
 export async function login(
@@ -84,16 +85,20 @@ export async function login(
   input: { email: string; password: string },
 ): Promise<TokenPair> {
   const limit = deps.config.loginRateLimitPerMinute;
-  enforceRateLimit(deps, `login-ip:${meta.ip}`, limit);
-  enforceRateLimit(deps, `login-account:${input.email}`, limit);
+  const keys = [`login-ip:${meta.ip}`, `login-account:${input.email}`];
+  for (const key of keys) enforceRateLimit(deps, key, limit, "failures");
+  const refuse = () => {
+    for (const key of keys) recordFailure(deps, key, limit);
+    return badCredentials();
+  };
 
   const row = await loadUserForLogin(deps.db, input.email);
   if (!row) {
     await deps.passwords.burn(input.password);
-    throw badCredentials();
+    throw refuse();
   }
-  if (!await deps.passwords.verify(input.password, row.user.password_hash)) throw badCredentials();
-  if (!row.user.is_active) throw badCredentials();
+  if (!await deps.passwords.verify(input.password, row.user.password_hash)) throw refuse();
+  if (!row.user.is_active) throw refuse();
   if (row.user.tenant_id !== null && row.tenant_active !== true) {
     throw new ApiError(403, "tenant_suspended", "This agency's account is suspended.");
   }

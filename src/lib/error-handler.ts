@@ -25,6 +25,9 @@ function fromHttpException(error: HTTPException): ApiError {
   }
   if (error.status === 401) return new ApiError(401, "unauthorized", "Authentication required.");
   if (error.status === 413) return new ApiError(413, "payload_too_large", "The body is too large.");
+  if (error.status === 415) {
+    return new ApiError(415, "unsupported_media_type", "Send the body as application/json.");
+  }
   return new ApiError(error.status, "http_error", error.message || "Request failed.");
 }
 

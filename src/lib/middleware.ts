@@ -52,8 +52,7 @@ export function requireJsonBodies(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (BODY_METHODS.has(c.req.method)) {
       const length = c.req.header("content-length");
-      const hasBody = (length !== undefined && length !== "0") ||
-        c.req.header("transfer-encoding") !== undefined;
+      const hasBody = c.req.raw.body !== null && length !== "0";
       const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
       const isJson = type === "application/json" || type.endsWith("+json");
       if (hasBody && !isJson) {
@@ -74,14 +73,31 @@ export function limitBodySize(maxBytes: number): MiddlewareHandler<AppEnv> {
   });
 }
 
-/** Throws 429 with Retry-After when `key` is over `limit` this minute. */
-export function enforceRateLimit(deps: AppDeps, key: string, limit: number): void {
-  const retryAfter = deps.rateLimiter.hit(key, limit, deps.clock().getTime());
+/**
+ * Throws 429 with Retry-After when `key` is over `limit` this minute. Counts the
+ * request unless `counts` is "failures", where the caller records failures
+ * itself with {@link recordFailure}.
+ */
+export function enforceRateLimit(
+  deps: AppDeps,
+  key: string,
+  limit: number,
+  counts: "requests" | "failures" = "requests",
+): void {
+  const now = deps.clock().getTime();
+  const retryAfter = counts === "requests"
+    ? deps.rateLimiter.hit(key, limit, now)
+    : deps.rateLimiter.peek(key, limit, now);
   if (retryAfter > 0) {
     throw new ApiError(429, "rate_limited", `Too many requests; retry in ${retryAfter} s.`, {
       retry_after: retryAfter,
     });
   }
+}
+
+/** Counts one failure (a wrong password) against a failures-only limit. */
+export function recordFailure(deps: AppDeps, key: string, limit: number): void {
+  deps.rateLimiter.hit(key, limit, deps.clock().getTime());
 }
 
 /** Every request counts against its client IP. */
