@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { createLocalJWKSet, jwtVerify, SignJWT } from "jose";
-import { assertError, buildWorld, call, createTestApp, login, PASSWORD, type TestApp } from "../../tests/support.ts";
+import {
+  assertError,
+  buildWorld,
+  call,
+  createTestApp,
+  login,
+  PASSWORD,
+  type TestApp,
+} from "../../tests/support.ts";
 import { tenants, users } from "../db/schema/index.ts";
 import { generatePrivateJwk, signingKeysFromJwk } from "./keys.ts";
 
@@ -30,27 +38,30 @@ Deno.test("login issues an EdDSA access token and a refresh token", async (s) =>
     assert.equal(typeof user.last_login, "string");
   });
 
-  await s.step("the access token verifies against the published JWKS with the SPEC claims", async () => {
-    const res = await loginPair(t, w.users.branchAdmin.email);
-    const jwks = await call(t, "GET", "/.well-known/jwks.json");
-    assert.equal(jwks.status, 200);
-    const keys = jwks.body.keys as Record<string, unknown>[];
-    assert.equal(keys.length, 1);
-    assert.equal("d" in keys[0], false, "the private part is never published");
-    const { payload, protectedHeader } = await jwtVerify(
-      res.body.access_token as string,
-      createLocalJWKSet({ keys: keys as never }),
-      { issuer: "leopard", audience: "leopard-api" },
-    );
-    assert.equal(protectedHeader.alg, "EdDSA");
-    assert.equal(payload.sub, w.users.branchAdmin.id);
-    assert.equal(payload.tid, w.tenantA.id);
-    assert.equal(payload.rid, w.regions.A1.id);
-    assert.equal(payload.bid, w.branches.A1a.id);
-    assert.equal(payload.role, "branch_admin");
-    for (const claim of ["iat", "exp", "jti", "sid"]) assert.ok(payload[claim], claim);
-    assert.equal((payload.exp as number) - (payload.iat as number), 900);
-  });
+  await s.step(
+    "the access token verifies against the published JWKS with the SPEC claims",
+    async () => {
+      const res = await loginPair(t, w.users.branchAdmin.email);
+      const jwks = await call(t, "GET", "/.well-known/jwks.json");
+      assert.equal(jwks.status, 200);
+      const keys = jwks.body.keys as Record<string, unknown>[];
+      assert.equal(keys.length, 1);
+      assert.equal("d" in keys[0], false, "the private part is never published");
+      const { payload, protectedHeader } = await jwtVerify(
+        res.body.access_token as string,
+        createLocalJWKSet({ keys: keys as never }),
+        { issuer: "leopard", audience: "leopard-api" },
+      );
+      assert.equal(protectedHeader.alg, "EdDSA");
+      assert.equal(payload.sub, w.users.branchAdmin.id);
+      assert.equal(payload.tid, w.tenantA.id);
+      assert.equal(payload.rid, w.regions.A1.id);
+      assert.equal(payload.bid, w.branches.A1a.id);
+      assert.equal(payload.role, "branch_admin");
+      for (const claim of ["iat", "exp", "jti", "sid"]) assert.ok(payload[claim], claim);
+      assert.equal((payload.exp as number) - (payload.iat as number), 900);
+    },
+  );
 
   await s.step("a wrong password and an unknown email get the same 401", async () => {
     const wrong = await loginPair(t, w.users.consultant.email, "not-the-password");
@@ -96,7 +107,10 @@ Deno.test("token attacks are refused with 401", async (s) => {
   });
   await s.step("signed by another key", async () => {
     const other = await signingKeysFromJwk(await generatePrivateJwk());
-    const forged = await new SignJWT(claims).setProtectedHeader({ alg: "EdDSA", kid: t.deps.keys.kid })
+    const forged = await new SignJWT(claims).setProtectedHeader({
+      alg: "EdDSA",
+      kid: t.deps.keys.kid,
+    })
       .sign(other.privateKey);
     assertError(await call(t, "GET", ME, { token: forged }), 401, "invalid_token");
   });
@@ -127,7 +141,11 @@ Deno.test("token attacks are refused with 401", async (s) => {
     await t.db.update(tenants).set({ is_active: false }).where(eq(tenants.id, w.tenantB.id));
     assertError(await call(t, "GET", ME, { token: w.tokens.superAdminB }), 401, "tenant_suspended");
     assertError(await loginPair(t, w.users.consultantB.email), 403, "tenant_suspended");
-    assert.equal((await call(t, "GET", ME, { token: w.tokens.superAdmin })).status, 200, "other tenants go on");
+    assert.equal(
+      (await call(t, "GET", ME, { token: w.tokens.superAdmin })).status,
+      200,
+      "other tenants go on",
+    );
   });
   t.close();
 });
@@ -136,19 +154,27 @@ Deno.test("refresh tokens rotate, and a reused one closes the session", async (s
   const t = await createTestApp();
   const w = await buildWorld(t);
   const first = await loginPair(t, w.users.branchAdmin.email);
-  const refresh = (token: unknown) => call(t, "POST", "/api/v1/auth/refresh", { body: { refresh_token: token } });
+  const refresh = (token: unknown) =>
+    call(t, "POST", "/api/v1/auth/refresh", { body: { refresh_token: token } });
   let second: Awaited<ReturnType<typeof refresh>>;
 
   await s.step("refresh answers a new pair and spends the old token", async () => {
     second = await refresh(first.body.refresh_token);
     assert.equal(second.status, 200, second.text);
     assert.notEqual(second.body.refresh_token, first.body.refresh_token);
-    assert.equal((await call(t, "GET", ME, { token: second.body.access_token as string })).status, 200);
+    assert.equal(
+      (await call(t, "GET", ME, { token: second.body.access_token as string })).status,
+      200,
+    );
   });
   await s.step("reusing the spent token revokes the whole family", async () => {
     assertError(await refresh(first.body.refresh_token), 401, "refresh_token_reused");
     assertError(await refresh(second.body.refresh_token), 401, "invalid_refresh_token");
-    assertError(await call(t, "GET", ME, { token: second.body.access_token as string }), 401, "session_revoked");
+    assertError(
+      await call(t, "GET", ME, { token: second.body.access_token as string }),
+      401,
+      "session_revoked",
+    );
   });
   await s.step("other sessions of the same user are untouched", async () => {
     assert.equal((await call(t, "GET", ME, { token: w.tokens.branchAdmin })).status, 200);
@@ -162,7 +188,9 @@ Deno.test("refresh tokens rotate, and a reused one closes the session", async (s
   });
   await s.step("a deactivated user cannot refresh", async () => {
     const pair = await loginPair(t, w.users.consultantA1b.email);
-    await t.db.update(users).set({ is_active: false }).where(eq(users.id, w.users.consultantA1b.id));
+    await t.db.update(users).set({ is_active: false }).where(
+      eq(users.id, w.users.consultantA1b.id),
+    );
     assertError(await refresh(pair.body.refresh_token), 401, "user_inactive");
   });
   t.close();
@@ -172,14 +200,26 @@ Deno.test("logout ends the session's access and refresh tokens at once", async (
   const t = await createTestApp();
   const w = await buildWorld(t);
   const pair = await loginPair(t, w.users.consultant.email);
-  const res = await call(t, "POST", "/api/v1/auth/logout", { body: { refresh_token: pair.body.refresh_token } });
+  const res = await call(t, "POST", "/api/v1/auth/logout", {
+    body: { refresh_token: pair.body.refresh_token },
+  });
   assert.equal(res.status, 204);
-  assertError(await call(t, "GET", ME, { token: pair.body.access_token as string }), 401, "session_revoked");
   assertError(
-    await call(t, "POST", "/api/v1/auth/refresh", { body: { refresh_token: pair.body.refresh_token } }),
+    await call(t, "GET", ME, { token: pair.body.access_token as string }),
+    401,
+    "session_revoked",
+  );
+  assertError(
+    await call(t, "POST", "/api/v1/auth/refresh", {
+      body: { refresh_token: pair.body.refresh_token },
+    }),
     401,
   );
-  assert.equal((await call(t, "GET", ME, { token: w.tokens.consultant })).status, 200, "other sessions go on");
+  assert.equal(
+    (await call(t, "GET", ME, { token: w.tokens.consultant })).status,
+    200,
+    "other sessions go on",
+  );
   t.close();
 });
 
@@ -192,11 +232,23 @@ Deno.test("change-password needs the current password and ends the other session
   const path = "/api/v1/auth/change-password";
 
   assertError(
-    await call(t, "POST", path, { token, body: { current_password: "wrong-password", new_password: "brand-new-pass-1" } }),
+    await call(t, "POST", path, {
+      token,
+      body: { current_password: "wrong-password", new_password: "brand-new-pass-1" },
+    }),
     422,
   );
-  assertError(await call(t, "POST", path, { token, body: { current_password: PASSWORD, new_password: "short" } }), 422);
-  const ok = await call(t, "POST", path, { token, body: { current_password: PASSWORD, new_password: "brand-new-pass-1" } });
+  assertError(
+    await call(t, "POST", path, {
+      token,
+      body: { current_password: PASSWORD, new_password: "short" },
+    }),
+    422,
+  );
+  const ok = await call(t, "POST", path, {
+    token,
+    body: { current_password: PASSWORD, new_password: "brand-new-pass-1" },
+  });
   assert.equal(ok.status, 204, ok.text);
 
   assert.equal((await call(t, "GET", ME, { token })).status, 200, "the current session stays");
@@ -253,10 +305,24 @@ Deno.test("failed logins are rate limited per account and per IP with Retry-Afte
 Deno.test("login route bad input: error shape, nothing written", async () => {
   const t = await createTestApp();
   const path = "/api/v1/auth/login";
-  assertError(await call(t, "POST", path, { rawBody: "{", headers: { "content-type": "application/json" } }), 400, "malformed_json");
-  assertError(await call(t, "POST", path, { body: { email: "x@y.example", password: 5 } }), 422, "validation_error");
-  assertError(await call(t, "POST", path, { body: { email: "x@y.example", password: "p", role: "admin" } }), 422);
-  assertError(await call(t, "POST", path, { rawBody: "email=x", headers: { "content-type": "text/plain" } }), 415);
+  assertError(
+    await call(t, "POST", path, { rawBody: "{", headers: { "content-type": "application/json" } }),
+    400,
+    "malformed_json",
+  );
+  assertError(
+    await call(t, "POST", path, { body: { email: "x@y.example", password: 5 } }),
+    422,
+    "validation_error",
+  );
+  assertError(
+    await call(t, "POST", path, { body: { email: "x@y.example", password: "p", role: "admin" } }),
+    422,
+  );
+  assertError(
+    await call(t, "POST", path, { rawBody: "email=x", headers: { "content-type": "text/plain" } }),
+    415,
+  );
   assertError(await call(t, "POST", path, { body: { email: "not-an-email", password: "p" } }), 422);
   t.close();
 });

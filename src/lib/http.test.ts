@@ -12,7 +12,9 @@ Deno.test("API conventions of SPEC §4", async (s) => {
   const token = w.tokens.superAdmin;
 
   await s.step("paths work with and without a trailing slash", async () => {
-    for (const path of ["/api/v1/regions", "/api/v1/regions/", `/api/v1/regions/${w.regions.A1.id}/`]) {
+    for (
+      const path of ["/api/v1/regions", "/api/v1/regions/", `/api/v1/regions/${w.regions.A1.id}/`]
+    ) {
       assert.equal((await call(t, "GET", path, { token })).status, 200, path);
     }
     const created = await call(t, "POST", "/api/v1/regions/", { token, body: { name: "Slash" } });
@@ -27,13 +29,20 @@ Deno.test("API conventions of SPEC §4", async (s) => {
     assert.match(res.headers.get("allow") ?? "", /POST/);
   });
 
-  await s.step("every response has an X-Request-ID; a well-formed incoming one is kept", async () => {
-    const kept = await call(t, "GET", "/health", { headers: { "x-request-id": "trace-abc-123" } });
-    assert.equal(kept.headers.get("x-request-id"), "trace-abc-123");
-    const replaced = await call(t, "GET", "/health", { headers: { "x-request-id": "bad id\twith spaces" } });
-    assert.notEqual(replaced.headers.get("x-request-id"), "bad id\twith spaces");
-    assert.ok(replaced.headers.get("x-request-id"));
-  });
+  await s.step(
+    "every response has an X-Request-ID; a well-formed incoming one is kept",
+    async () => {
+      const kept = await call(t, "GET", "/health", {
+        headers: { "x-request-id": "trace-abc-123" },
+      });
+      assert.equal(kept.headers.get("x-request-id"), "trace-abc-123");
+      const replaced = await call(t, "GET", "/health", {
+        headers: { "x-request-id": "bad id\twith spaces" },
+      });
+      assert.notEqual(replaced.headers.get("x-request-id"), "bad id\twith spaces");
+      assert.ok(replaced.headers.get("x-request-id"));
+    },
+  );
 
   await s.step("security headers are on every response", async () => {
     for (const res of [await call(t, "GET", "/health"), await call(t, "GET", "/api/v1/nope")]) {
@@ -59,29 +68,52 @@ Deno.test("API conventions of SPEC §4", async (s) => {
   await s.step("bad bodies get the error shape and write nothing", async () => {
     const before = await countRows(t.db, "regions");
     const json = { "content-type": "application/json" };
-    assertError(await call(t, "POST", "/api/v1/regions", { token, rawBody: "{\"name\":", headers: json }), 400, "malformed_json");
-    assertError(await call(t, "POST", "/api/v1/regions", { token, rawBody: "", headers: json }), 400);
-    assertError(await call(t, "POST", "/api/v1/regions", { token, rawBody: "[1,2]", headers: json }), 422);
-    assertError(await call(t, "POST", "/api/v1/regions", { token, rawBody: "null", headers: json }), 422);
     assertError(
-      await call(t, "POST", "/api/v1/regions", { token, rawBody: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      await call(t, "POST", "/api/v1/regions", { token, rawBody: '{"name":', headers: json }),
+      400,
+      "malformed_json",
+    );
+    assertError(
+      await call(t, "POST", "/api/v1/regions", { token, rawBody: "", headers: json }),
+      400,
+    );
+    assertError(
+      await call(t, "POST", "/api/v1/regions", { token, rawBody: "[1,2]", headers: json }),
+      422,
+    );
+    assertError(
+      await call(t, "POST", "/api/v1/regions", { token, rawBody: "null", headers: json }),
+      422,
+    );
+    assertError(
+      await call(t, "POST", "/api/v1/regions", {
+        token,
+        rawBody: "name=x",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
       415,
       "unsupported_media_type",
     );
-    const unknown = await call(t, "POST", "/api/v1/regions", { token, body: { name: "X", tenant_id: w.tenantB.id } });
+    const unknown = await call(t, "POST", "/api/v1/regions", {
+      token,
+      body: { name: "X", tenant_id: w.tenantB.id },
+    });
     assertError(unknown, 422, "validation_error");
     assert.ok(Array.isArray(unknown.body.details));
     assertError(await call(t, "POST", "/api/v1/regions", { token, body: { name: 42 } }), 422);
     assert.equal(await countRows(t.db, "regions"), before);
   });
 
-  await s.step("a known query parameter with a bad value is 422; unknown ones are ignored", async () => {
-    assertError(await call(t, "GET", "/api/v1/regions?page=0", { token }), 422);
-    assertError(await call(t, "GET", "/api/v1/regions?page_size=abc", { token }), 422);
-    assertError(await call(t, "GET", "/api/v1/regions?ordering=password", { token }), 422);
-    assertError(await call(t, "GET", "/api/v1/regions?cursor=garbage", { token }), 422);
-    assert.equal((await call(t, "GET", "/api/v1/regions?colour=blue", { token })).status, 200);
-  });
+  await s.step(
+    "a known query parameter with a bad value is 422; unknown ones are ignored",
+    async () => {
+      assertError(await call(t, "GET", "/api/v1/regions?page=0", { token }), 422);
+      assertError(await call(t, "GET", "/api/v1/regions?page_size=abc", { token }), 422);
+      assertError(await call(t, "GET", "/api/v1/regions?ordering=password", { token }), 422);
+      assertError(await call(t, "GET", "/api/v1/regions?cursor=garbage", { token }), 422);
+      assert.equal((await call(t, "GET", "/api/v1/regions?colour=blue", { token })).status, 200);
+    },
+  );
 
   await s.step("a malformed id is answered like an unknown one", async () => {
     assertError(await call(t, "GET", "/api/v1/regions/not-a-uuid", { token }), 404);
@@ -130,13 +162,22 @@ Deno.test("every route is rate limited per user and per IP with 429 and Retry-Af
   const w = await buildWorld(t);
 
   await s.step("per user, across IPs", async () => {
-    let last = await call(t, "GET", "/api/v1/auth/me", { token: w.tokens.consultant, headers: { "x-test-ip": "10.1.0.0" } });
+    let last = await call(t, "GET", "/api/v1/auth/me", {
+      token: w.tokens.consultant,
+      headers: { "x-test-ip": "10.1.0.0" },
+    });
     for (let i = 1; i <= 40 && last.status === 200; i++) {
-      last = await call(t, "GET", "/api/v1/auth/me", { token: w.tokens.consultant, headers: { "x-test-ip": `10.1.0.${i}` } });
+      last = await call(t, "GET", "/api/v1/auth/me", {
+        token: w.tokens.consultant,
+        headers: { "x-test-ip": `10.1.0.${i}` },
+      });
     }
     assertError(last, 429, "rate_limited");
     assert.ok(Number(last.headers.get("retry-after")) >= 1);
-    const other = await call(t, "GET", "/api/v1/auth/me", { token: w.tokens.branchAdmin, headers: { "x-test-ip": "10.2.0.1" } });
+    const other = await call(t, "GET", "/api/v1/auth/me", {
+      token: w.tokens.branchAdmin,
+      headers: { "x-test-ip": "10.2.0.1" },
+    });
     assert.equal(other.status, 200, "another user is not affected");
   });
   await s.step("per IP, anonymous too", async () => {
@@ -160,18 +201,39 @@ Deno.test("OpenAPI 3.1 and Swagger UI are generated from the routes", async (s) 
       openapi: string;
       paths: Record<
         string,
-        Record<string, { security?: unknown[]; requestBody?: unknown; parameters?: unknown[]; responses: Record<string, unknown> }>
+        Record<
+          string,
+          {
+            security?: unknown[];
+            requestBody?: unknown;
+            parameters?: unknown[];
+            responses: Record<string, unknown>;
+          }
+        >
       >;
       components: { securitySchemes: Record<string, { scheme: string }> };
     };
     assert.equal(doc.openapi, "3.1.0");
     assert.equal(doc.components.securitySchemes.bearerAuth.scheme, "bearer");
-    const open = new Set(["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/health", "/.well-known/jwks.json"]);
-    const expected = ["/api/v1/tenants", "/api/v1/regions/{id}", "/api/v1/branches/{id}/restore", "/api/v1/users/{id}"];
+    const open = new Set([
+      "/api/v1/auth/login",
+      "/api/v1/auth/refresh",
+      "/api/v1/auth/logout",
+      "/health",
+      "/.well-known/jwks.json",
+    ]);
+    const expected = [
+      "/api/v1/tenants",
+      "/api/v1/regions/{id}",
+      "/api/v1/branches/{id}/restore",
+      "/api/v1/users/{id}",
+    ];
     for (const path of expected) assert.ok(doc.paths[path], `${path} documented`);
     for (const [path, operations] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
-        if (!open.has(path)) assert.ok(operation.security?.length, `${method} ${path} declares security`);
+        if (!open.has(path)) {
+          assert.ok(operation.security?.length, `${method} ${path} declares security`);
+        }
         if (operation.requestBody || operation.parameters?.length) {
           assert.ok(operation.responses["422"], `${method} ${path} documents 422`);
         }
@@ -196,9 +258,21 @@ Deno.test("a request's writes are one atomic batch: a failing guard leaves nothi
   const refused = new ApiError(409, "conflict_test", "guard failed");
   await assert.rejects(
     runBatch(t.db, [
-      t.db.insert(regions).values({ id: uuidv7(), tenant_id: w.tenantA.id, name: "Half", created_at: now, updated_at: now }),
+      t.db.insert(regions).values({
+        id: uuidv7(),
+        tenant_id: w.tenantA.id,
+        name: "Half",
+        created_at: now,
+        updated_at: now,
+      }),
       guard(sql`1 = 0`, refused),
-      t.db.insert(regions).values({ id: uuidv7(), tenant_id: w.tenantA.id, name: "Other half", created_at: now, updated_at: now }),
+      t.db.insert(regions).values({
+        id: uuidv7(),
+        tenant_id: w.tenantA.id,
+        name: "Other half",
+        created_at: now,
+        updated_at: now,
+      }),
     ]),
     (error) => error === refused,
   );
@@ -207,7 +281,13 @@ Deno.test("a request's writes are one atomic batch: a failing guard leaves nothi
   const id = uuidv7();
   await runBatch(t.db, [
     guard(sql`1 = 1`, refused),
-    t.db.insert(regions).values({ id, tenant_id: w.tenantA.id, name: "Whole", created_at: now, updated_at: now }),
+    t.db.insert(regions).values({
+      id,
+      tenant_id: w.tenantA.id,
+      name: "Whole",
+      created_at: now,
+      updated_at: now,
+    }),
   ]);
   assert.equal(await countRows(t.db, "regions"), before + 1);
   t.close();
@@ -218,18 +298,34 @@ Deno.test("the platform admin must name a tenant, and its access is audited", as
   const w = await buildWorld(t);
   const token = w.tokens.platform;
   assertError(await call(t, "GET", "/api/v1/regions", { token }), 400, "tenant_required");
-  assertError(await call(t, "GET", "/api/v1/regions", { token, headers: { "x-tenant-id": uuidv7() } }), 404);
+  assertError(
+    await call(t, "GET", "/api/v1/regions", { token, headers: { "x-tenant-id": uuidv7() } }),
+    404,
+  );
   const before = await countRows(t.db, "audit_logs");
-  const res = await call(t, "GET", "/api/v1/regions", { token, headers: { "x-tenant-id": w.tenantB.id } });
+  const res = await call(t, "GET", "/api/v1/regions", {
+    token,
+    headers: { "x-tenant-id": w.tenantB.id },
+  });
   assert.equal(res.status, 200);
   assert.equal(res.body.count, 1);
   assert.equal(await countRows(t.db, "audit_logs"), before + 1);
   const [entry] = await t.db.all<{ action: string; tenant_id: string; actor_id: string }>(
     sql`SELECT action, tenant_id, actor_id FROM audit_logs ORDER BY id DESC LIMIT 1`,
   );
-  assert.deepEqual(entry, { action: "platform_access", tenant_id: w.tenantB.id, actor_id: w.users.platform.id });
+  assert.deepEqual(entry, {
+    action: "platform_access",
+    tenant_id: w.tenantB.id,
+    actor_id: w.users.platform.id,
+  });
 
-  const ignored = await call(t, "GET", "/api/v1/regions", { token: w.tokens.superAdmin, headers: { "x-tenant-id": w.tenantB.id } });
-  assert.deepEqual((ignored.body.results as { tenant_id: string }[]).map((r) => r.tenant_id), [w.tenantA.id, w.tenantA.id]);
+  const ignored = await call(t, "GET", "/api/v1/regions", {
+    token: w.tokens.superAdmin,
+    headers: { "x-tenant-id": w.tenantB.id },
+  });
+  assert.deepEqual((ignored.body.results as { tenant_id: string }[]).map((r) => r.tenant_id), [
+    w.tenantA.id,
+    w.tenantA.id,
+  ]);
   t.close();
 });
