@@ -16,7 +16,9 @@ import {
   requireJsonBodies,
 } from "./lib/middleware.ts";
 import { createRouter } from "./lib/router.ts";
+import { agentsRouter } from "./modules/agents/agents.routes.ts";
 import { branchesRouter } from "./modules/branches/branches.routes.ts";
+import { clientsRouter } from "./modules/clients/clients.routes.ts";
 import { healthRouter } from "./modules/health/health.routes.ts";
 import { regionsRouter } from "./modules/regions/regions.routes.ts";
 import { tenantsRouter } from "./modules/tenants/tenants.routes.ts";
@@ -64,6 +66,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, regionsRouter);
   app.route(API_PREFIX, branchesRouter);
   app.route(API_PREFIX, usersRouter);
+  app.route(API_PREFIX, agentsRouter);
+  app.route(API_PREFIX, clientsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -45,6 +45,24 @@ export const errorResponses = {
   429: errorContent("Rate limited; see Retry-After"),
 } as const;
 
+/** The error responses of an authenticated read route. */
+export const readErrors = {
+  400: errorResponses[400],
+  401: errorResponses[401],
+  403: errorResponses[403],
+  404: errorResponses[404],
+  422: errorResponses[422],
+  429: errorResponses[429],
+} as const;
+
+/** The error responses of an authenticated write route. */
+export const writeErrors = {
+  ...readErrors,
+  409: errorResponses[409],
+  413: errorResponses[413],
+  415: errorResponses[415],
+} as const;
+
 /** A JSON request body that is required and strict (unknown fields are a 422). */
 export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   return {

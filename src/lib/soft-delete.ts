@@ -1,14 +1,17 @@
 /**
- * The `include_deleted` / `only_deleted` list switches (SPEC §4), one rule for
- * every soft-deletable resource: live rows by default, the others for branch_admin
- * and above only.
+ * Soft delete, one way for every soft-deletable resource: the `include_deleted` /
+ * `only_deleted` list switches (SPEC §4: live rows by default, the others for
+ * branch_admin and above only) and the delete/restore batch steps.
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { isNotNull, isNull, type SQL } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { auditStatement } from "../audit/audit.ts";
+import type { Database } from "../db/database.ts";
 import { requireBranchAdminOrAbove } from "../scope/permissions.ts";
-import type { Scope } from "../scope/scope.ts";
+import type { Scope, TenantScope } from "../scope/scope.ts";
+import type { RequestMeta } from "./request-meta.ts";
 
 const flag = z.enum(["true", "false"]).transform((v) => v === "true").optional();
 
@@ -31,4 +34,44 @@ export function deletedFilter(
   if (query.only_deleted) return isNotNull(deletedAt);
   if (query.include_deleted) return undefined;
   return isNull(deletedAt);
+}
+
+/** A table that can be soft-deleted. */
+export type SoftDeletable = SQLiteTable & {
+  id: SQLiteColumn;
+  deleted_at: SQLiteColumn;
+  deleted_by: SQLiteColumn;
+  updated_at: SQLiteColumn;
+  updated_by: SQLiteColumn;
+};
+
+/**
+ * The batch steps that soft-delete (`deleted: true`) or restore a row, with its
+ * audit entry. One statement shape for every soft-deletable table.
+ */
+export function softDeleteSteps(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  target: { table: SoftDeletable; entityType: string; id: string; deletedAt: string | null },
+  deleted: boolean,
+) {
+  const { table, id } = target;
+  const now = meta.now.toISOString();
+  const actor = scope.actor.userId;
+  const deletedAt = deleted ? now : null;
+  return [
+    db.run(sql`UPDATE ${table} SET ${sql.identifier("deleted_at")} = ${deletedAt},
+      ${sql.identifier("deleted_by")} = ${deleted ? actor : null},
+      ${sql.identifier("updated_at")} = ${now}, ${sql.identifier("updated_by")} = ${actor}
+      WHERE ${table.id} = ${id}`),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: deleted ? "delete" : "restore",
+      entityType: target.entityType,
+      entityId: id,
+      before: { deleted_at: target.deletedAt },
+      after: { deleted_at: deletedAt },
+    }),
+  ];
 }

@@ -3,9 +3,9 @@
  * table. Every selector and guarded write composes its conditions with these.
  * @module
  */
-import { and, eq, inArray, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { branches, regions, tenants, users } from "../db/schema/index.ts";
+import { agents, branches, clients, regions, tenants, users } from "../db/schema/index.ts";
 import type { Database } from "../db/database.ts";
 import type { Scope, TenantScope } from "./scope.ts";
 
@@ -53,4 +53,16 @@ export function branchRowsInScope(
     eq(branches.region_id, scope.regionId),
   );
   return and(tenant, inArray(columns.branch_id, regionBranches))!;
+}
+
+/** Agents in scope: tenant-wide agents (no branch) plus those of branches in scope. */
+export function agentsInScope(scope: TenantScope, db: Database): SQL {
+  const tenant = eq(agents.tenant_id, scope.tenantId);
+  if (scope.level === "tenant") return tenant;
+  return and(tenant, or(isNull(agents.branch_id), branchRowsInScope(scope, agents, db)))!;
+}
+
+/** Clients in scope: those of the branches the caller sees. */
+export function clientsInScope(scope: TenantScope, db: Database): SQL {
+  return branchRowsInScope(scope, clients, db);
 }

@@ -8,7 +8,8 @@ import { eq, sql } from "drizzle-orm";
 import { auditStatement, changedFields } from "../../audit/audit.ts";
 import { guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
-import { branches, users } from "../../db/schema/index.ts";
+import { branches, clients, users } from "../../db/schema/index.ts";
+import { softDeleteSteps } from "../../lib/soft-delete.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
@@ -115,69 +116,30 @@ export async function updateBranch(
 }
 
 /**
- * Soft-deletes a branch that has no active users (SPEC §2: 409 otherwise). The
- * rule is a guard in the batch, so a user activated meanwhile still stops it.
+ * Soft-deletes a branch that has no active users and no live clients (SPEC §2:
+ * 409 otherwise). The rule is a guard in the batch, so a user activated or a
+ * client added meanwhile still stops it.
  */
-export async function deleteBranch(
-  db: Database,
-  scope: TenantScope,
-  meta: RequestMeta,
-  id: string,
-): Promise<void> {
-  const before = await getBranch(db, scope, id);
+export async function deleteBranch(db: Database, scope: TenantScope, meta: RequestMeta, id: string): Promise<void> {
+  await getBranch(db, scope, id);
   requireRole(scope, BRANCH_MANAGERS, "delete branches");
-  const now = meta.now.toISOString();
   await runBatch(db, [
     guard(
-      sql`NOT EXISTS (SELECT 1 FROM ${users} WHERE ${users.branch_id} = ${id} AND ${users.is_active} = 1)`,
-      new ApiError(409, "branch_in_use", "Deactivate or move this branch's active users first."),
+      sql`NOT EXISTS (SELECT 1 FROM ${users} WHERE ${users.branch_id} = ${id} AND ${users.is_active} = 1)
+        AND NOT EXISTS (SELECT 1 FROM ${clients} WHERE ${clients.branch_id} = ${id} AND ${clients.deleted_at} IS NULL)`,
+      new ApiError(409, "branch_in_use", "Deactivate or move this branch's active users and live clients first."),
     ),
-    db.update(branches).set({ deleted_at: now, deleted_by: scope.actor.userId, updated_at: now })
-      .where(eq(branches.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "delete",
-      entityType: "branch",
-      entityId: id,
-      before: { deleted_at: before.deleted_at },
-      after: { deleted_at: now },
-    }),
+    ...softDeleteSteps(db, scope, meta, { table: branches, entityType: "branch", id, deletedAt: null }, true),
   ]);
 }
 
 /** Brings back a soft-deleted branch. */
-export async function restoreBranch(
-  db: Database,
-  scope: TenantScope,
-  meta: RequestMeta,
-  id: string,
-): Promise<Branch> {
+export async function restoreBranch(db: Database, scope: TenantScope, meta: RequestMeta, id: string): Promise<Branch> {
   const before = await getBranch(db, scope, id, true);
   requireRole(scope, BRANCH_MANAGERS, "restore branches");
   if (before.deleted_at === null) return before;
+  const target = { table: branches, entityType: "branch", id, deletedAt: before.deleted_at };
+  await runBatch(db, softDeleteSteps(db, scope, meta, target, false));
   const now = meta.now.toISOString();
-  await runBatch(db, [
-    db.update(branches).set({
-      deleted_at: null,
-      deleted_by: null,
-      updated_at: now,
-      updated_by: scope.actor.userId,
-    })
-      .where(eq(branches.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "restore",
-      entityType: "branch",
-      entityId: id,
-      before: { deleted_at: before.deleted_at },
-      after: { deleted_at: null },
-    }),
-  ]);
-  return {
-    ...before,
-    deleted_at: null,
-    deleted_by: null,
-    updated_at: now,
-    updated_by: scope.actor.userId,
-  };
+  return { ...before, deleted_at: null, deleted_by: null, updated_at: now, updated_by: scope.actor.userId };
 }

@@ -52,3 +52,14 @@ export async function resolvePlacement(
   }
   return { region_id: branch.region_id, branch_id: branch.id };
 }
+
+/** True when a user's placement covers a branch: placed in it, its region's manager, or tenant-level. */
+export function coversBranch(
+  user: { role: Role; region_id: string | null; branch_id: string | null },
+  branch: { id: string; region_id: string },
+): boolean {
+  const kind = placementOf(user.role);
+  if (kind === "tenant") return true;
+  if (kind === "region") return user.region_id === branch.region_id;
+  return user.branch_id === branch.id;
+}

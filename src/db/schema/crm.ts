@@ -1,0 +1,68 @@
+/**
+ * The agency's daily records: referral agents and clients.
+ * @module
+ */
+import { type AnySQLiteColumn, index, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { idColumn, lifecycleColumns, softDeleteColumns } from "./columns.ts";
+import { branches, tenants, users } from "./tenancy.ts";
+
+export const GENDERS = ["female", "male", "other", "unspecified"] as const;
+export const CLIENT_STATUSES = [
+  "lead",
+  "prospect",
+  "active",
+  "on_hold",
+  "completed",
+  "lost",
+] as const;
+export const LEAD_SOURCES = ["walk_in", "referral", "agent", "website", "social", "other"] as const;
+
+/** A referral partner; with no branch it is tenant-wide (SPEC §2). */
+export const agents = sqliteTable("agents", {
+  id: idColumn(),
+  tenant_id: text("tenant_id").notNull().references(() => tenants.id),
+  branch_id: text("branch_id").references(() => branches.id),
+  name: text("name").notNull(),
+  company: text("company").notNull().default(""),
+  email: text("email"),
+  phone: text("phone").notNull().default(""),
+  commission_percent: real("commission_percent").notNull().default(0),
+  ...lifecycleColumns(),
+  ...softDeleteColumns(),
+}, (t) => [
+  index("agents_tenant_created_idx").on(t.tenant_id, t.deleted_at, t.created_at, t.id),
+  index("agents_branch_idx").on(t.branch_id, t.deleted_at, t.created_at),
+]);
+
+export const clients = sqliteTable("clients", {
+  id: idColumn(),
+  tenant_id: text("tenant_id").notNull().references(() => tenants.id),
+  branch_id: text("branch_id").notNull().references(() => branches.id),
+  assigned_to: text("assigned_to").references((): AnySQLiteColumn => users.id),
+  agent_id: text("agent_id").references(() => agents.id),
+  first_name: text("first_name").notNull(),
+  last_name: text("last_name").notNull(),
+  email: text("email"),
+  phone: text("phone").notNull().default(""),
+  date_of_birth: text("date_of_birth"),
+  gender: text("gender", { enum: GENDERS }).notNull().default("unspecified"),
+  nationality: text("nationality"),
+  passport_number: text("passport_number"),
+  passport_expiry_date: text("passport_expiry_date"),
+  current_visa: text("current_visa"),
+  visa_expiry_date: text("visa_expiry_date"),
+  address: text("address").notNull().default(""),
+  notes: text("notes").notNull().default(""),
+  status: text("status", { enum: CLIENT_STATUSES }).notNull().default("lead"),
+  lead_source: text("lead_source", { enum: LEAD_SOURCES }).notNull().default("walk_in"),
+  ...lifecycleColumns(),
+  ...softDeleteColumns(),
+}, (t) => [
+  index("clients_tenant_created_idx").on(t.tenant_id, t.deleted_at, t.created_at, t.id),
+  index("clients_branch_created_idx").on(t.branch_id, t.deleted_at, t.created_at, t.id),
+  index("clients_assigned_idx").on(t.assigned_to, t.deleted_at, t.created_at),
+  index("clients_tenant_status_idx").on(t.tenant_id, t.status, t.created_at),
+  index("clients_tenant_visa_expiry_idx").on(t.tenant_id, t.visa_expiry_date),
+  index("clients_tenant_last_name_idx").on(t.tenant_id, t.last_name, t.id),
+  index("clients_agent_idx").on(t.agent_id),
+]);

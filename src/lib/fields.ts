@@ -1,0 +1,36 @@
+/**
+ * Field types shared by request schemas, so a date or a country code is checked
+ * the same way everywhere (SPEC §3).
+ * @module
+ */
+import { z } from "@hono/zod-openapi";
+
+/** A real calendar date `YYYY-MM-DD` (2026-02-30 is refused). */
+export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM-DD.").refine(
+  (value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  },
+  "Not a calendar date.",
+).openapi({ example: "2027-03-31" });
+
+/** ISO 3166-1 alpha-2, stored upper-case. */
+export const countryCode = z.string().trim().toUpperCase().regex(
+  /^[A-Z]{2}$/,
+  "An ISO 3166 alpha-2 code, e.g. NP.",
+)
+  .openapi({ example: "NP" });
+
+/** An email address, stored lower-case. */
+export const emailAddress = z.string().trim().toLowerCase().pipe(z.email().max(254)).openapi({
+  example: "asha.karki@example.com",
+});
+
+/** A required one-line name. */
+export const personName = z.string().trim().min(1).max(100);
+
+/** Free text with a bound, so one request cannot store megabytes in a note. */
+export const longText = (max = 5000) => z.string().max(max);
+
+/** `true`/`false` in a query string. */
+export const queryBoolean = z.enum(["true", "false"]).transform((v) => v === "true");

@@ -1,0 +1,217 @@
+/**
+ * Client writes. Every role creates and edits clients in its scope; branch_admin
+ * and above also delete, restore and move them between branches of their scope.
+ * Every id a body names (branch, assignee, agent) is resolved inside the writer's
+ * scope, so pointing a client outside it is the same 404 as an unknown id.
+ * @module
+ */
+import type { z } from "@hono/zod-openapi";
+import { eq, sql } from "drizzle-orm";
+import { auditStatement, changedFields } from "../../audit/audit.ts";
+import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
+import type { Database } from "../../db/database.ts";
+import { agents, branches, clients, users } from "../../db/schema/index.ts";
+import { ApiError, notFound } from "../../lib/errors.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import type { RequestMeta } from "../../lib/request-meta.ts";
+import { softDeleteSteps } from "../../lib/soft-delete.ts";
+import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
+import type { TenantScope } from "../../scope/scope.ts";
+import { getAgent } from "../agents/agents.selectors.ts";
+import type { Branch } from "../branches/branches.schemas.ts";
+import { getBranch } from "../branches/branches.selectors.ts";
+import { coversBranch } from "../users/users.placement.ts";
+import { getUser } from "../users/users.selectors.ts";
+import type { Client, CreateClientSchema, UpdateClientSchema } from "./clients.schemas.ts";
+import { getClient } from "./clients.selectors.ts";
+
+const invalid = (field: string, message: string) =>
+  new ApiError(422, "validation_error", message, [{ path: [field], message }]);
+
+async function clientBranch(
+  db: Database,
+  scope: TenantScope,
+  requested: string | undefined,
+): Promise<Branch> {
+  if (requested) return await getBranch(db, scope, requested);
+  if (scope.level === "branch") return await getBranch(db, scope, scope.branchId);
+  throw invalid("branch_id", "branch_id is required.");
+}
+
+/** The assignee must be visible to the writer, active, and work where the client is. */
+async function checkAssignee(
+  db: Database,
+  scope: TenantScope,
+  userId: string,
+  branch: Branch,
+): Promise<void> {
+  const user = await getUser(db, scope, userId);
+  if (!user.is_active) throw invalid("assigned_to", "The assignee is deactivated.");
+  if (!coversBranch(user, branch)) {
+    throw invalid("assigned_to", "The assignee does not work in the client's branch.");
+  }
+}
+
+/** Guards for the referenced rows, re-checked when the batch lands. */
+function referenceGuards(
+  client: Pick<Client, "branch_id" | "assigned_to" | "agent_id">,
+): BatchStep[] {
+  const steps: BatchStep[] = [
+    guard(
+      sql`EXISTS (SELECT 1 FROM ${branches} WHERE ${branches.id} = ${client.branch_id} AND ${branches.deleted_at} IS NULL)`,
+      notFound("Branch"),
+    ),
+  ];
+  if (client.assigned_to) {
+    steps.push(guard(
+      sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${client.assigned_to} AND ${users.is_active} = 1)`,
+      invalid("assigned_to", "The assignee is deactivated."),
+    ));
+  }
+  if (client.agent_id) {
+    steps.push(guard(
+      sql`EXISTS (SELECT 1 FROM ${agents} WHERE ${agents.id} = ${client.agent_id} AND ${agents.deleted_at} IS NULL)`,
+      notFound("Agent"),
+    ));
+  }
+  return steps;
+}
+
+/** Creates a client in a branch of the caller's scope; a consultant's own clients are assigned to it. */
+export async function createClient(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  input: z.infer<typeof CreateClientSchema>,
+): Promise<Client> {
+  const branch = await clientBranch(db, scope, input.branch_id);
+  const assignedTo = input.assigned_to !== undefined
+    ? input.assigned_to
+    : scope.actor.role === "consultant"
+    ? scope.actor.userId
+    : null;
+  if (assignedTo) await checkAssignee(db, scope, assignedTo, branch);
+  if (input.agent_id) await getAgent(db, scope, input.agent_id);
+
+  const now = meta.now.toISOString();
+  const client: Client = {
+    id: uuidv7(meta.now.getTime()),
+    tenant_id: scope.tenantId,
+    branch_id: branch.id,
+    assigned_to: assignedTo,
+    agent_id: input.agent_id ?? null,
+    first_name: input.first_name,
+    last_name: input.last_name,
+    email: input.email ?? null,
+    phone: input.phone ?? "",
+    date_of_birth: input.date_of_birth ?? null,
+    gender: input.gender ?? "unspecified",
+    nationality: input.nationality ?? null,
+    passport_number: input.passport_number ?? null,
+    passport_expiry_date: input.passport_expiry_date ?? null,
+    current_visa: input.current_visa ?? null,
+    visa_expiry_date: input.visa_expiry_date ?? null,
+    address: input.address ?? "",
+    notes: input.notes ?? "",
+    status: input.status ?? "lead",
+    lead_source: input.lead_source ?? "walk_in",
+    created_at: now,
+    updated_at: now,
+    created_by: scope.actor.userId,
+    updated_by: scope.actor.userId,
+    deleted_at: null,
+    deleted_by: null,
+  };
+  await runBatch(db, [
+    ...referenceGuards(client),
+    db.insert(clients).values(client),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "create",
+      entityType: "client",
+      entityId: client.id,
+      after: client,
+    }),
+  ]);
+  return client;
+}
+
+/** Changes a live client; a new branch_id moves it (branch_admin and up). */
+export async function updateClient(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+  input: z.infer<typeof UpdateClientSchema>,
+): Promise<Client> {
+  const before = await getClient(db, scope, id);
+  const moves = input.branch_id !== undefined && input.branch_id !== before.branch_id;
+  if (moves) requireBranchAdminOrAbove(scope, "move clients to another branch");
+  const branch = await getBranch(db, scope, input.branch_id ?? before.branch_id);
+  const assignedTo = input.assigned_to !== undefined ? input.assigned_to : before.assigned_to;
+  if (assignedTo && (input.assigned_to !== undefined || moves)) {
+    await checkAssignee(db, scope, assignedTo, branch);
+  }
+  if (input.agent_id) await getAgent(db, scope, input.agent_id);
+
+  const after: Client = {
+    ...before,
+    ...input,
+    branch_id: branch.id,
+    assigned_to: assignedTo,
+    updated_at: meta.now.toISOString(),
+    updated_by: scope.actor.userId,
+  };
+  const diff = changedFields(before, after);
+  if (Object.keys(diff.after).length === 0) return before;
+  const { id: _id, tenant_id: _t, created_at: _c, created_by: _cb, ...changes } = after;
+  await runBatch(db, [
+    ...referenceGuards(after),
+    db.update(clients).set(changes).where(eq(clients.id, id)),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "update",
+      entityType: "client",
+      entityId: id,
+      ...diff,
+    }),
+  ]);
+  return after;
+}
+
+/**
+ * Soft-deletes (`deleted: true`) or restores a client (branch_admin and up). A
+ * client cannot come back into a deleted branch: restore the branch first.
+ */
+export async function setClientDeleted(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+  deleted: boolean,
+): Promise<Client> {
+  const before = await getClient(db, scope, id, !deleted);
+  requireBranchAdminOrAbove(scope, deleted ? "delete clients" : "restore clients");
+  if ((before.deleted_at !== null) === deleted) return before;
+  const steps: BatchStep[] = [];
+  if (!deleted) {
+    steps.push(guard(
+      sql`EXISTS (SELECT 1 FROM ${branches} WHERE ${branches.id} = ${before.branch_id} AND ${branches.deleted_at} IS NULL)`,
+      new ApiError(
+        409,
+        "branch_deleted",
+        "The client's branch is deleted; restore the branch or move the client first.",
+      ),
+    ));
+  }
+  const target = { table: clients, entityType: "client", id, deletedAt: before.deleted_at };
+  await runBatch(db, [...steps, ...softDeleteSteps(db, scope, meta, target, deleted)]);
+  const now = meta.now.toISOString();
+  return {
+    ...before,
+    deleted_at: deleted ? now : null,
+    deleted_by: deleted ? scope.actor.userId : null,
+    updated_at: now,
+    updated_by: scope.actor.userId,
+  };
+}
