@@ -17,6 +17,7 @@ import {
 } from "./lib/middleware.ts";
 import { createRouter } from "./lib/router.ts";
 import { agentsRouter } from "./modules/agents/agents.routes.ts";
+import { auditLogsRouter } from "./modules/audit-logs/audit-logs.routes.ts";
 import { branchesRouter } from "./modules/branches/branches.routes.ts";
 import { clientsRouter } from "./modules/clients/clients.routes.ts";
 import { healthRouter } from "./modules/health/health.routes.ts";
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, usersRouter);
   app.route(API_PREFIX, agentsRouter);
   app.route(API_PREFIX, clientsRouter);
+  app.route(API_PREFIX, auditLogsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
