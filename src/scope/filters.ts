@@ -66,3 +66,8 @@ export function agentsInScope(scope: TenantScope, db: Database): SQL {
 export function clientsInScope(scope: TenantScope, db: Database): SQL {
   return branchRowsInScope(scope, clients, db);
 }
+
+/** Tenant reference data (visa categories and types, …): the whole tenant reads it. */
+export function referenceInScope(scope: TenantScope, tenantColumn: SQLiteColumn): SQL {
+  return eq(tenantColumn, scope.tenantId);
+}

@@ -1,0 +1,226 @@
+/**
+ * Writes of visa reference data: super_admin and country_manager only. Codes are
+ * unique per tenant; a category with types, or a type with applications, stays.
+ * @module
+ */
+import type { z } from "@hono/zod-openapi";
+import { eq, sql } from "drizzle-orm";
+import { auditStatement, changedFields } from "../../audit/audit.ts";
+import { guard, runBatch } from "../../db/batch.ts";
+import type { Database } from "../../db/database.ts";
+import { visa_applications, visa_categories, visa_types } from "../../db/schema/index.ts";
+import { ApiError } from "../../lib/errors.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import type { RequestMeta } from "../../lib/request-meta.ts";
+import { requireTenantManager } from "../../scope/permissions.ts";
+import type { TenantScope } from "../../scope/scope.ts";
+import type {
+  CreateVisaCategorySchema,
+  CreateVisaTypeSchema,
+  UpdateVisaCategorySchema,
+  UpdateVisaTypeSchema,
+  VisaCategory,
+  VisaType,
+} from "./visa-reference.schemas.ts";
+import { getVisaCategory, getVisaType } from "./visa-reference.selectors.ts";
+
+const codeTaken = (what: string) =>
+  new ApiError(409, "code_taken", `This agency already has a ${what} with that code.`);
+const categoryConflicts = {
+  "visa_categories.tenant_id, visa_categories.code": codeTaken("visa category"),
+};
+const typeConflicts = { "visa_types.tenant_id, visa_types.code": codeTaken("visa type") };
+
+function stamp(scope: TenantScope, meta: RequestMeta) {
+  const now = meta.now.toISOString();
+  return {
+    created_at: now,
+    updated_at: now,
+    created_by: scope.actor.userId,
+    updated_by: scope.actor.userId,
+  };
+}
+
+/** Creates a visa category. */
+export async function createVisaCategory(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  input: z.infer<typeof CreateVisaCategorySchema>,
+): Promise<VisaCategory> {
+  requireTenantManager(scope, "manage reference data");
+  const category: VisaCategory = {
+    id: uuidv7(meta.now.getTime()),
+    tenant_id: scope.tenantId,
+    name: input.name,
+    code: input.code,
+    description: input.description ?? "",
+    ...stamp(scope, meta),
+  };
+  await runBatch(db, [
+    db.insert(visa_categories).values(category),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "create",
+      entityType: "visa_category",
+      entityId: category.id,
+      after: category,
+    }),
+  ], categoryConflicts);
+  return category;
+}
+
+/** Changes a visa category. */
+export async function updateVisaCategory(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+  input: z.infer<typeof UpdateVisaCategorySchema>,
+): Promise<VisaCategory> {
+  const before = await getVisaCategory(db, scope, id);
+  requireTenantManager(scope, "manage reference data");
+  const after = {
+    ...before,
+    ...input,
+    updated_at: meta.now.toISOString(),
+    updated_by: scope.actor.userId,
+  };
+  const diff = changedFields(before, after);
+  if (Object.keys(diff.after).length === 0) return before;
+  await runBatch(db, [
+    db.update(visa_categories).set({
+      ...input,
+      updated_at: after.updated_at,
+      updated_by: after.updated_by,
+    })
+      .where(eq(visa_categories.id, id)),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "update",
+      entityType: "visa_category",
+      entityId: id,
+      ...diff,
+    }),
+  ], categoryConflicts);
+  return after;
+}
+
+/** Deletes a category that has no visa types (409 otherwise). */
+export async function deleteVisaCategory(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<void> {
+  const before = await getVisaCategory(db, scope, id);
+  requireTenantManager(scope, "manage reference data");
+  await runBatch(db, [
+    guard(
+      sql`NOT EXISTS (SELECT 1 FROM ${visa_types} WHERE ${visa_types.visa_category_id} = ${id})`,
+      new ApiError(409, "visa_category_in_use", "Delete or move this category's visa types first."),
+    ),
+    db.delete(visa_categories).where(eq(visa_categories.id, id)),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "delete",
+      entityType: "visa_category",
+      entityId: id,
+      before,
+    }),
+  ]);
+}
+
+/** Creates a visa type in a category of the tenant. */
+export async function createVisaType(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  input: z.infer<typeof CreateVisaTypeSchema>,
+): Promise<VisaType> {
+  requireTenantManager(scope, "manage reference data");
+  const category = await getVisaCategory(db, scope, input.visa_category_id);
+  const type: VisaType = {
+    id: uuidv7(meta.now.getTime()),
+    tenant_id: scope.tenantId,
+    visa_category_id: category.id,
+    name: input.name,
+    code: input.code,
+    description: input.description ?? "",
+    checklist: input.checklist ?? [],
+    ...stamp(scope, meta),
+  };
+  await runBatch(db, [
+    db.insert(visa_types).values(type),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "create",
+      entityType: "visa_type",
+      entityId: type.id,
+      after: type,
+    }),
+  ], typeConflicts);
+  return type;
+}
+
+/** Changes a visa type; a new category must be the tenant's. */
+export async function updateVisaType(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+  input: z.infer<typeof UpdateVisaTypeSchema>,
+): Promise<VisaType> {
+  const before = await getVisaType(db, scope, id);
+  requireTenantManager(scope, "manage reference data");
+  if (input.visa_category_id) await getVisaCategory(db, scope, input.visa_category_id);
+  const after: VisaType = {
+    ...before,
+    ...input,
+    updated_at: meta.now.toISOString(),
+    updated_by: scope.actor.userId,
+  };
+  const diff = changedFields(before, after);
+  if (Object.keys(diff.after).length === 0) return before;
+  await runBatch(db, [
+    db.update(visa_types).set({
+      ...input,
+      updated_at: after.updated_at,
+      updated_by: after.updated_by,
+    })
+      .where(eq(visa_types.id, id)),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "update",
+      entityType: "visa_type",
+      entityId: id,
+      ...diff,
+    }),
+  ], typeConflicts);
+  return after;
+}
+
+/** Deletes a visa type that no application uses (409 otherwise). */
+export async function deleteVisaType(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<void> {
+  const before = await getVisaType(db, scope, id);
+  requireTenantManager(scope, "manage reference data");
+  await runBatch(db, [
+    guard(
+      sql`NOT EXISTS (SELECT 1 FROM ${visa_applications} WHERE ${visa_applications.visa_type_id} = ${id})`,
+      new ApiError(409, "visa_type_in_use", "Visa applications use this type."),
+    ),
+    db.delete(visa_types).where(eq(visa_types.id, id)),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "delete",
+      entityType: "visa_type",
+      entityId: id,
+      before,
+    }),
+  ]);
+}
