@@ -72,6 +72,16 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   };
 }
 
+/**
+ * The body of an action route (suspend, restore, …): none, or an empty JSON
+ * object. Declared so that a body sent anyway is parsed and checked like any
+ * other (malformed → 400, fields → 422) rather than silently ignored.
+ */
+export const emptyBody = {
+  required: false,
+  content: { "application/json": { schema: z.object({}).strict() } },
+};
+
 /** A JSON response entry for a route definition. */
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };

@@ -5,6 +5,7 @@ import { requestMeta } from "../../lib/request-meta.ts";
 import {
   bearerSecurity,
   createRouter,
+  emptyBody,
   IdParamsSchema,
   jsonBody,
   jsonResponse,
@@ -68,7 +69,7 @@ const restore = createRoute({
   method: "post",
   path: "/agents/{id}/restore",
   summary: "Restore a soft-deleted agent",
-  request: { params: IdParamsSchema },
+  request: { params: IdParamsSchema, body: emptyBody },
   responses: { 200: jsonResponse(AgentSchema, "The restored agent"), ...writeErrors },
 });
 

@@ -5,6 +5,7 @@ import { requestMeta } from "../../lib/request-meta.ts";
 import {
   bearerSecurity,
   createRouter,
+  emptyBody,
   errorResponses,
   IdParamsSchema,
   jsonBody,
@@ -80,7 +81,7 @@ const restore = createRoute({
   method: "post",
   path: "/branches/{id}/restore",
   summary: "Restore a soft-deleted branch",
-  request: { params: IdParamsSchema },
+  request: { params: IdParamsSchema, body: emptyBody },
   responses: { 200: jsonResponse(BranchSchema, "The restored branch"), ...writeErrors },
 });
 

@@ -5,6 +5,7 @@ import { requestMeta } from "../../lib/request-meta.ts";
 import {
   bearerSecurity,
   createRouter,
+  emptyBody,
   IdParamsSchema,
   jsonBody,
   jsonResponse,
@@ -70,7 +71,7 @@ const restore = createRoute({
   method: "post",
   path: "/clients/{id}/restore",
   summary: "Restore a soft-deleted client (branch_admin and up)",
-  request: { params: IdParamsSchema },
+  request: { params: IdParamsSchema, body: emptyBody },
   responses: { 200: jsonResponse(ClientSchema, "The restored client"), ...writeErrors },
 });
 

@@ -9,6 +9,7 @@ import { requestMeta } from "../../lib/request-meta.ts";
 import {
   bearerSecurity,
   createRouter,
+  emptyBody,
   errorResponses,
   IdParamsSchema,
   jsonBody,
@@ -94,7 +95,7 @@ const suspend = createRoute({
   method: "post",
   path: "/tenants/{id}/suspend",
   summary: "Suspend a tenant: its staff are refused from their next request (platform admin)",
-  request: { params: IdParamsSchema },
+  request: { params: IdParamsSchema, body: emptyBody },
   responses: { 200: jsonResponse(TenantSchema, "The suspended tenant"), ...writeErrors },
 });
 
@@ -103,7 +104,7 @@ const reactivate = createRoute({
   method: "post",
   path: "/tenants/{id}/reactivate",
   summary: "Reactivate a suspended tenant (platform admin)",
-  request: { params: IdParamsSchema },
+  request: { params: IdParamsSchema, body: emptyBody },
   responses: { 200: jsonResponse(TenantSchema, "The reactivated tenant"), ...writeErrors },
 });
 

@@ -20,6 +20,8 @@ function isTimeZone(value: string): boolean {
   }
 }
 
+const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
+
 const noticeDays = z.number().int().min(1).max(365);
 
 /** Only these keys exist; an unknown key is a 422, not a silently stored blob. */
@@ -29,7 +31,10 @@ export const SettingsSchema = z.object({
   }),
   visa_expiry_notice_days: noticeDays.openapi({ example: 30 }),
   passport_expiry_notice_days: noticeDays.openapi({ example: 90 }),
-  default_currency: z.string().regex(/^[A-Z]{3}$/, "An ISO 4217 code, e.g. AUD.").openapi({
+  default_currency: z.string().regex(/^[A-Z]{3}$/, "An ISO 4217 code, e.g. AUD.").refine(
+    (code) => CURRENCIES.has(code),
+    "Not an ISO 4217 currency.",
+  ).openapi({
     example: "AUD",
   }),
 }).strict().openapi("TenantSettings");
