@@ -6,7 +6,6 @@ import {
   buildWorld,
   call,
   createTestApp,
-  login,
   PASSWORD,
   type TestApp,
 } from "../../tests/support.ts";

@@ -6,10 +6,11 @@ import {
   bearerSecurity,
   createRouter,
   emptyBody,
-  errorResponses,
   IdParamsSchema,
   jsonBody,
   jsonResponse,
+  readErrors,
+  writeErrors,
 } from "../../lib/router.ts";
 import {
   BranchPageSchema,
@@ -21,20 +22,7 @@ import {
 import { getBranch, listBranches } from "./branches.selectors.ts";
 import { createBranch, deleteBranch, restoreBranch, updateBranch } from "./branches.services.ts";
 
-const {
-  400: e400,
-  401: e401,
-  403: e403,
-  404: e404,
-  409: e409,
-  413: e413,
-  415: e415,
-  422: e422,
-  429: e429,
-} = errorResponses;
 const common = { tags: ["Branches"], security: bearerSecurity, middleware: requireAuth() };
-const readErrors = { 400: e400, 401: e401, 403: e403, 404: e404, 422: e422, 429: e429 };
-const writeErrors = { ...readErrors, 409: e409, 413: e413, 415: e415 };
 
 const list = createRoute({
   ...common,

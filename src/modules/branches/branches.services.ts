@@ -120,26 +120,51 @@ export async function updateBranch(
  * 409 otherwise). The rule is a guard in the batch, so a user activated or a
  * client added meanwhile still stops it.
  */
-export async function deleteBranch(db: Database, scope: TenantScope, meta: RequestMeta, id: string): Promise<void> {
+export async function deleteBranch(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<void> {
   await getBranch(db, scope, id);
   requireRole(scope, BRANCH_MANAGERS, "delete branches");
   await runBatch(db, [
     guard(
       sql`NOT EXISTS (SELECT 1 FROM ${users} WHERE ${users.branch_id} = ${id} AND ${users.is_active} = 1)
         AND NOT EXISTS (SELECT 1 FROM ${clients} WHERE ${clients.branch_id} = ${id} AND ${clients.deleted_at} IS NULL)`,
-      new ApiError(409, "branch_in_use", "Deactivate or move this branch's active users and live clients first."),
+      new ApiError(
+        409,
+        "branch_in_use",
+        "Deactivate or move this branch's active users and live clients first.",
+      ),
     ),
-    ...softDeleteSteps(db, scope, meta, { table: branches, entityType: "branch", id, deletedAt: null }, true),
+    ...softDeleteSteps(db, scope, meta, {
+      table: branches,
+      entityType: "branch",
+      id,
+      deletedAt: null,
+    }, true),
   ]);
 }
 
 /** Brings back a soft-deleted branch. */
-export async function restoreBranch(db: Database, scope: TenantScope, meta: RequestMeta, id: string): Promise<Branch> {
+export async function restoreBranch(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<Branch> {
   const before = await getBranch(db, scope, id, true);
   requireRole(scope, BRANCH_MANAGERS, "restore branches");
   if (before.deleted_at === null) return before;
   const target = { table: branches, entityType: "branch", id, deletedAt: before.deleted_at };
   await runBatch(db, softDeleteSteps(db, scope, meta, target, false));
   const now = meta.now.toISOString();
-  return { ...before, deleted_at: null, deleted_by: null, updated_at: now, updated_by: scope.actor.userId };
+  return {
+    ...before,
+    deleted_at: null,
+    deleted_by: null,
+    updated_at: now,
+    updated_by: scope.actor.userId,
+  };
 }

@@ -5,10 +5,11 @@ import { requestMeta } from "../../lib/request-meta.ts";
 import {
   bearerSecurity,
   createRouter,
-  errorResponses,
   IdParamsSchema,
   jsonBody,
   jsonResponse,
+  readErrors,
+  writeErrors,
 } from "../../lib/router.ts";
 import {
   CreateRegionSchema,
@@ -20,20 +21,7 @@ import {
 import { getRegion, listRegions } from "./regions.selectors.ts";
 import { createRegion, deleteRegion, updateRegion } from "./regions.services.ts";
 
-const {
-  400: e400,
-  401: e401,
-  403: e403,
-  404: e404,
-  409: e409,
-  413: e413,
-  415: e415,
-  422: e422,
-  429: e429,
-} = errorResponses;
 const common = { tags: ["Regions"], security: bearerSecurity, middleware: requireAuth() };
-const readErrors = { 400: e400, 401: e401, 403: e403, 404: e404, 422: e422, 429: e429 };
-const writeErrors = { ...readErrors, 409: e409, 413: e413, 415: e415 };
 
 const list = createRoute({
   ...common,

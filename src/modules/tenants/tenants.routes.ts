@@ -10,10 +10,11 @@ import {
   bearerSecurity,
   createRouter,
   emptyBody,
-  errorResponses,
   IdParamsSchema,
   jsonBody,
   jsonResponse,
+  readErrors,
+  writeErrors,
 } from "../../lib/router.ts";
 import { requireRole } from "../../scope/permissions.ts";
 import {
@@ -27,15 +28,11 @@ import {
 import { getTenant, listTenants } from "./tenants.selectors.ts";
 import { createTenant, setTenantActive, updateTenant } from "./tenants.services.ts";
 
-const { 400: e400, 401: e401, 403: e403, 404: e404, 413: e413, 415: e415, 422: e422, 429: e429 } =
-  errorResponses;
 const common = {
   tags: ["Tenants"],
   security: bearerSecurity,
   middleware: requireAuth(),
 };
-const readErrors = { 401: e401, 403: e403, 404: e404, 422: e422, 429: e429 };
-const writeErrors = { ...readErrors, 400: e400, 413: e413, 415: e415 };
 
 const list = createRoute({
   ...common,
@@ -60,7 +57,7 @@ const getCurrent = createRoute({
   method: "get",
   path: "/tenants/current",
   summary: "The caller's tenant, with its settings",
-  responses: { 200: jsonResponse(TenantSchema, "The tenant"), 400: e400, ...readErrors },
+  responses: { 200: jsonResponse(TenantSchema, "The tenant"), ...readErrors },
 });
 
 const patchCurrent = createRoute({

@@ -5,10 +5,11 @@ import { requestMeta } from "../../lib/request-meta.ts";
 import {
   bearerSecurity,
   createRouter,
-  errorResponses,
   IdParamsSchema,
   jsonBody,
   jsonResponse,
+  readErrors,
+  writeErrors,
 } from "../../lib/router.ts";
 import {
   CreateUserSchema,
@@ -20,20 +21,7 @@ import {
 import { getUser, listUsers } from "./users.selectors.ts";
 import { createUser, updateUser } from "./users.services.ts";
 
-const {
-  400: e400,
-  401: e401,
-  403: e403,
-  404: e404,
-  409: e409,
-  413: e413,
-  415: e415,
-  422: e422,
-  429: e429,
-} = errorResponses;
 const common = { tags: ["Users"], security: bearerSecurity, middleware: requireAuth() };
-const readErrors = { 400: e400, 401: e401, 403: e403, 404: e404, 422: e422, 429: e429 };
-const writeErrors = { ...readErrors, 409: e409, 413: e413, 415: e415 };
 
 const list = createRoute({
   ...common,
