@@ -889,7 +889,7 @@ Deno.test("branches: bad input is refused and writes nothing", async (s) => {
     }
   });
 
-  await s.step("a text/plain body is 415", async () => {
+  await s.step("a text/plain or form body is 415", async () => {
     for (const [method, path] of routes) {
       await refused(
         method,
@@ -897,6 +897,15 @@ Deno.test("branches: bad input is refused and writes nothing", async (s) => {
         {
           rawBody: JSON.stringify({ name: "Plain", region_id: w.regions.A1.id }),
           headers: { "content-type": "text/plain" },
+        },
+        415,
+      );
+      await refused(
+        method,
+        path,
+        {
+          rawBody: `name=Form&region_id=${w.regions.A1.id}`,
+          headers: { "content-type": "application/x-www-form-urlencoded" },
         },
         415,
       );

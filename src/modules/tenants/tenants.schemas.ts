@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { SUBSCRIPTION_STATUSES, tenants, type TenantSettings } from "../../db/schema/index.ts";
+import { currencyCode } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -20,8 +21,6 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
-
 const noticeDays = z.number().int().min(1).max(365);
 
 /** Only these keys exist; an unknown key is a 422, not a silently stored blob. */
@@ -31,12 +30,7 @@ export const SettingsSchema = z.object({
   }),
   visa_expiry_notice_days: noticeDays.openapi({ example: 30 }),
   passport_expiry_notice_days: noticeDays.openapi({ example: 90 }),
-  default_currency: z.string().regex(/^[A-Z]{3}$/, "An ISO 4217 code, e.g. AUD.").refine(
-    (code) => CURRENCIES.has(code),
-    "Not an ISO 4217 currency.",
-  ).openapi({
-    example: "AUD",
-  }),
+  default_currency: currencyCode,
 }).strict().openapi("TenantSettings");
 
 export const TenantSchema = createSelectSchema(tenants, { settings: SettingsSchema }).openapi(

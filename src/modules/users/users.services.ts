@@ -25,12 +25,19 @@ type Deps = { db: Database; passwords: PasswordHasher };
 
 const emailTaken = () => new ApiError(409, "email_taken", "A user with this email already exists.");
 
-/** The batch guard that the placement's branch is still live when the write lands. */
+/**
+ * The batch guard that the placement's branch is live when the write lands: no
+ * active user sits in a deleted branch (SPEC §2), whether placed or reactivated.
+ */
 function placementGuard(placement: Placement): BatchStep[] {
   if (!placement.branch_id) return [];
   return [guard(
     sql`EXISTS (SELECT 1 FROM ${branches} WHERE ${branches.id} = ${placement.branch_id} AND ${branches.deleted_at} IS NULL)`,
-    notFound("Branch"),
+    new ApiError(
+      409,
+      "branch_deleted",
+      "The user's branch is deleted; restore it or move the user first.",
+    ),
   )];
 }
 
@@ -124,9 +131,10 @@ export async function updateUser(
   const keepsKind = placementOf(role) === placementOf(before.role);
   const placement: Placement = placementChanges
     ? await resolvePlacement(db, scope, role, {
+      // A new branch brings its own region; the old region stays only with the old branch.
       region_id: input.region_id !== undefined
         ? input.region_id
-        : keepsKind
+        : keepsKind && input.branch_id === undefined
         ? before.region_id
         : undefined,
       branch_id: input.branch_id !== undefined
@@ -162,7 +170,9 @@ export async function updateUser(
   const { id: _id, tenant_id: _t, created_at: _c, created_by: _cb, last_login: _l, ...changes } =
     after;
   await runBatch(db, [
-    ...(placementChanges ? placementGuard(placement) : []),
+    ...(placementChanges || (!before.is_active && after.is_active)
+      ? placementGuard(placement)
+      : []),
     db.update(users).set({
       ...changes,
       ...(password === undefined ? {} : { password_hash: await passwords.hash(password) }),
