@@ -24,6 +24,7 @@ import { healthRouter } from "./modules/health/health.routes.ts";
 import { regionsRouter } from "./modules/regions/regions.routes.ts";
 import { tenantsRouter } from "./modules/tenants/tenants.routes.ts";
 import { usersRouter } from "./modules/users/users.routes.ts";
+import { visaApplicationsRouter } from "./modules/visa-applications/visa-applications.routes.ts";
 import { visaReferenceRouter } from "./modules/visa-reference/visa-reference.routes.ts";
 
 export const API_PREFIX = "/api/v1";
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, agentsRouter);
   app.route(API_PREFIX, clientsRouter);
   app.route(API_PREFIX, visaReferenceRouter);
+  app.route(API_PREFIX, visaApplicationsRouter);
   app.route(API_PREFIX, auditLogsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -5,7 +5,15 @@
  */
 import { and, eq, inArray, isNull, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { agents, branches, clients, regions, tenants, users } from "../db/schema/index.ts";
+import {
+  agents,
+  branches,
+  clients,
+  regions,
+  tenants,
+  users,
+  visa_applications,
+} from "../db/schema/index.ts";
 import type { Database } from "../db/database.ts";
 import type { Scope, TenantScope } from "./scope.ts";
 
@@ -70,4 +78,18 @@ export function clientsInScope(scope: TenantScope, db: Database): SQL {
 /** Tenant reference data (visa categories and types, …): the whole tenant reads it. */
 export function referenceInScope(scope: TenantScope, tenantColumn: SQLiteColumn): SQL {
   return eq(tenantColumn, scope.tenantId);
+}
+
+/**
+ * Visa applications in scope: those of live clients in scope. A soft-deleted
+ * client's applications are hidden with it and come back with it.
+ */
+export function visaApplicationsInScope(scope: TenantScope, db: Database): SQL {
+  const visibleClients = db.select({ id: clients.id }).from(clients).where(
+    and(clientsInScope(scope, db), isNull(clients.deleted_at)),
+  );
+  return and(
+    eq(visa_applications.tenant_id, scope.tenantId),
+    inArray(visa_applications.client_id, visibleClients),
+  )!;
 }

@@ -20,8 +20,7 @@ import type { TenantScope } from "../../scope/scope.ts";
 import { getAgent } from "../agents/agents.selectors.ts";
 import type { Branch } from "../branches/branches.schemas.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
-import { coversBranch } from "../users/users.placement.ts";
-import { getUser } from "../users/users.selectors.ts";
+import { requireAssignee } from "../users/users.placement.ts";
 import type { Client, CreateClientSchema, UpdateClientSchema } from "./clients.schemas.ts";
 import { getClient } from "./clients.selectors.ts";
 
@@ -36,20 +35,6 @@ async function clientBranch(
   if (requested) return await getBranch(db, scope, requested);
   if (scope.level === "branch") return await getBranch(db, scope, scope.branchId);
   throw invalid("branch_id", "branch_id is required.");
-}
-
-/** The assignee must be visible to the writer, active, and work where the client is. */
-async function checkAssignee(
-  db: Database,
-  scope: TenantScope,
-  userId: string,
-  branch: Branch,
-): Promise<void> {
-  const user = await getUser(db, scope, userId);
-  if (!user.is_active) throw invalid("assigned_to", "The assignee is deactivated.");
-  if (!coversBranch(user, branch)) {
-    throw invalid("assigned_to", "The assignee does not work in the client's branch.");
-  }
 }
 
 /** Guards for the referenced rows, re-checked when the batch lands. */
@@ -90,7 +75,7 @@ export async function createClient(
     : scope.actor.role === "consultant"
     ? scope.actor.userId
     : null;
-  if (assignedTo) await checkAssignee(db, scope, assignedTo, branch);
+  if (assignedTo) await requireAssignee(db, scope, assignedTo, branch);
   if (input.agent_id) await getAgent(db, scope, input.agent_id);
 
   const now = meta.now.toISOString();
@@ -150,7 +135,7 @@ export async function updateClient(
   const branch = await getBranch(db, scope, input.branch_id ?? before.branch_id);
   const assignedTo = input.assigned_to !== undefined ? input.assigned_to : before.assigned_to;
   if (assignedTo && (input.assigned_to !== undefined || moves)) {
-    await checkAssignee(db, scope, assignedTo, branch);
+    await requireAssignee(db, scope, assignedTo, branch);
   }
   if (input.agent_id) await getAgent(db, scope, input.agent_id);
 

@@ -9,6 +9,7 @@ import { placementOf, type Role } from "../../scope/roles.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
 import { getRegion } from "../regions/regions.selectors.ts";
+import { getUser } from "./users.selectors.ts";
 
 export type Placement = { region_id: string | null; branch_id: string | null };
 
@@ -62,4 +63,21 @@ export function coversBranch(
   if (kind === "tenant") return true;
   if (kind === "region") return user.region_id === branch.region_id;
   return user.branch_id === branch.id;
+}
+
+/**
+ * Checks a user named as the assignee of a branch's record: visible to the writer
+ * (404 otherwise, like any id outside scope), active, and working in that branch.
+ */
+export async function requireAssignee(
+  db: Database,
+  scope: TenantScope,
+  userId: string,
+  branch: { id: string; region_id: string },
+): Promise<void> {
+  const user = await getUser(db, scope, userId);
+  if (!user.is_active) throw invalid("assigned_to", "The assignee is deactivated.");
+  if (!coversBranch(user, branch)) {
+    throw invalid("assigned_to", "The assignee does not work in the client's branch.");
+  }
 }

@@ -1,0 +1,222 @@
+/**
+ * Visa application writes. Every role creates and edits applications of clients
+ * in its scope; status moves follow the machine in visa-applications.status.ts,
+ * and a grant updates the client in the same batch. A status change is guarded
+ * on the status it was read in, so two racing moves cannot both land.
+ * @module
+ */
+import type { z } from "@hono/zod-openapi";
+import { eq, sql } from "drizzle-orm";
+import { auditStatement, changedFields } from "../../audit/audit.ts";
+import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
+import type { Database } from "../../db/database.ts";
+import { clients, visa_applications } from "../../db/schema/index.ts";
+import { ApiError } from "../../lib/errors.ts";
+import { todayIn } from "../../lib/fields.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import type { RequestMeta } from "../../lib/request-meta.ts";
+import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
+import type { TenantScope } from "../../scope/scope.ts";
+import { getBranch } from "../branches/branches.selectors.ts";
+import { getClient } from "../clients/clients.selectors.ts";
+import { getTenant } from "../tenants/tenants.selectors.ts";
+import { requireAssignee } from "../users/users.placement.ts";
+import { getVisaType } from "../visa-reference/visa-reference.selectors.ts";
+import type {
+  CreateVisaApplicationSchema,
+  UpdateVisaApplicationSchema,
+  VisaApplication,
+} from "./visa-applications.schemas.ts";
+import { getVisaApplication } from "./visa-applications.selectors.ts";
+import { canMove, nextStatuses } from "./visa-applications.status.ts";
+
+/** Creates a draft application for a client in scope. */
+export async function createVisaApplication(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  input: z.infer<typeof CreateVisaApplicationSchema>,
+): Promise<VisaApplication> {
+  const client = await getClient(db, scope, input.client_id);
+  const type = await getVisaType(db, scope, input.visa_type_id);
+  if (input.assigned_to) {
+    await requireAssignee(
+      db,
+      scope,
+      input.assigned_to,
+      await getBranch(db, scope, client.branch_id),
+    );
+  }
+  const currency = input.fee_currency ??
+    (await getTenant(db, scope, scope.tenantId)).settings.default_currency;
+  const now = meta.now.toISOString();
+  const application: VisaApplication = {
+    id: uuidv7(meta.now.getTime()),
+    tenant_id: scope.tenantId,
+    client_id: client.id,
+    visa_type_id: type.id,
+    status: "draft",
+    lodged_date: input.lodged_date ?? null,
+    decision_date: input.decision_date ?? null,
+    expiry_date: input.expiry_date ?? null,
+    fee_amount: input.fee_amount ?? 0,
+    fee_currency: currency,
+    fee_paid_amount: input.fee_paid_amount ?? 0,
+    government_reference: input.government_reference ?? null,
+    grant_number: input.grant_number ?? null,
+    conditions: input.conditions ?? "",
+    rfi_due_date: input.rfi_due_date ?? null,
+    assigned_to: input.assigned_to ?? null,
+    notes: input.notes ?? "",
+    created_at: now,
+    updated_at: now,
+    created_by: scope.actor.userId,
+    updated_by: scope.actor.userId,
+  };
+  await runBatch(db, [
+    guard(
+      sql`EXISTS (SELECT 1 FROM ${clients} WHERE ${clients.id} = ${client.id} AND ${clients.deleted_at} IS NULL)`,
+      new ApiError(404, "not_found", "Client not found."),
+    ),
+    db.insert(visa_applications).values(application),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "create",
+      entityType: "visa_application",
+      entityId: application.id,
+      after: application,
+    }),
+  ]);
+  return application;
+}
+
+/**
+ * Changes an application. Moving to lodged or to a decision fills that date with
+ * the tenant's today when none is given; granting sets the client's current_visa
+ * (the visa type's name) and visa_expiry_date (the application's expiry_date).
+ */
+export async function updateVisaApplication(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+  input: z.infer<typeof UpdateVisaApplicationSchema>,
+): Promise<VisaApplication> {
+  const before = await getVisaApplication(db, scope, id);
+  const client = await getClient(db, scope, before.client_id);
+  const status = input.status ?? before.status;
+  const moves = status !== before.status;
+  if (moves && !canMove(before.status, status)) {
+    throw new ApiError(
+      409,
+      "invalid_transition",
+      `A ${before.status} application cannot become ${status}.`,
+      {
+        allowed: nextStatuses(before.status),
+      },
+    );
+  }
+  const type = await getVisaType(db, scope, input.visa_type_id ?? before.visa_type_id);
+  if (input.assigned_to) {
+    await requireAssignee(
+      db,
+      scope,
+      input.assigned_to,
+      await getBranch(db, scope, client.branch_id),
+    );
+  }
+
+  const after: VisaApplication = {
+    ...before,
+    ...input,
+    updated_at: meta.now.toISOString(),
+    updated_by: scope.actor.userId,
+  };
+  if (moves && (status === "lodged" || status === "granted" || status === "refused")) {
+    const today = todayIn((await getTenant(db, scope, scope.tenantId)).settings.timezone, meta.now);
+    if (status === "lodged") after.lodged_date ??= today;
+    else after.decision_date ??= today;
+  }
+  const diff = changedFields(before, after);
+  if (Object.keys(diff.after).length === 0) return before;
+
+  const steps: BatchStep[] = [
+    guard(
+      sql`EXISTS (SELECT 1 FROM ${visa_applications} WHERE ${visa_applications.id} = ${id} AND ${visa_applications.status} = ${before.status})`,
+      new ApiError(
+        409,
+        "conflict",
+        "The application changed while this request ran; reload and retry.",
+      ),
+    ),
+  ];
+  const { id: _id, tenant_id: _t, client_id: _cl, created_at: _c, created_by: _cb, ...changes } =
+    after;
+  steps.push(
+    db.update(visa_applications).set(changes).where(eq(visa_applications.id, id)),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "update",
+      entityType: "visa_application",
+      entityId: id,
+      ...diff,
+    }),
+  );
+  if (moves && status === "granted") {
+    const visa = { current_visa: type.name, visa_expiry_date: after.expiry_date };
+    const clientAfter = {
+      ...client,
+      ...visa,
+      updated_at: after.updated_at,
+      updated_by: scope.actor.userId,
+    };
+    steps.push(
+      db.update(clients).set({
+        ...visa,
+        updated_at: after.updated_at,
+        updated_by: scope.actor.userId,
+      })
+        .where(eq(clients.id, client.id)),
+      auditStatement(db, scope.actor, meta, {
+        tenantId: scope.tenantId,
+        action: "update",
+        entityType: "client",
+        entityId: client.id,
+        ...changedFields(client, clientAfter),
+      }),
+    );
+  }
+  await runBatch(db, steps);
+  return after;
+}
+
+/** Deletes a draft application (branch_admin and up); later ones are withdrawn instead. */
+export async function deleteVisaApplication(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<void> {
+  const before = await getVisaApplication(db, scope, id);
+  requireBranchAdminOrAbove(scope, "delete visa applications");
+  const onlyDrafts = new ApiError(
+    409,
+    "not_draft",
+    "Only draft applications can be deleted; withdraw this one instead.",
+  );
+  if (before.status !== "draft") throw onlyDrafts;
+  await runBatch(db, [
+    guard(
+      sql`EXISTS (SELECT 1 FROM ${visa_applications} WHERE ${visa_applications.id} = ${id} AND ${visa_applications.status} = 'draft')`,
+      onlyDrafts,
+    ),
+    db.delete(visa_applications).where(eq(visa_applications.id, id)),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "delete",
+      entityType: "visa_application",
+      entityId: id,
+      before,
+    }),
+  ]);
+}
