@@ -38,14 +38,24 @@ export const queryBoolean = z.enum(["true", "false"]).transform((v) => v === "tr
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
 /** An ISO 4217 currency code known to the runtime. */
-export const currencyCode = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, "An ISO 4217 code, e.g. AUD.")
+export const currencyCode = z.string().regex(
+  /^[A-Z]{3}$/,
+  "An ISO 4217 code, e.g. AUD.",
+)
   .refine((code) => CURRENCIES.has(code), "Not an ISO 4217 currency.").openapi({ example: "AUD" });
 
 /** An amount of money in minor units (cents): integers only, so sums are exact. */
-export const minorUnits = z.number().int().min(0).max(1_000_000_000_00).openapi({ example: 125000 });
+export const minorUnits = z.number().int().min(0).max(1_000_000_000_00).openapi({
+  example: 125000,
+});
 
 /** Today's calendar date in an IANA time zone (SPEC §3: "today" is the tenant's). */
 export function todayIn(timeZone: string, now: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  })
     .format(now);
 }

@@ -4,16 +4,16 @@
  * branch_admin and above only) and the delete/restore batch steps.
  * @module
  */
-import { z } from "@hono/zod-openapi";
 import { isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { auditStatement } from "../audit/audit.ts";
 import type { Database } from "../db/database.ts";
 import { requireBranchAdminOrAbove } from "../scope/permissions.ts";
 import type { Scope, TenantScope } from "../scope/scope.ts";
+import { queryBoolean } from "./fields.ts";
 import type { RequestMeta } from "./request-meta.ts";
 
-const flag = z.enum(["true", "false"]).transform((v) => v === "true").optional();
+const flag = queryBoolean.optional();
 
 export const deletedQueryFields = {
   include_deleted: flag.openapi({

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { SUBSCRIPTION_STATUSES, tenants, type TenantSettings } from "../../db/schema/index.ts";
-import { currencyCode } from "../../lib/fields.ts";
+import { currencyCode, queryBoolean } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -78,7 +78,7 @@ export const TENANT_ORDERING = ["created_at", "name"] as const;
 export const ListTenantsQuerySchema = z.object({
   ...pageQueryFields,
   ordering: orderingField(TENANT_ORDERING),
-  is_active: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  is_active: queryBoolean.optional(),
   search: z.string().max(100).optional().openapi({ description: "Matches name or domain." }),
 });
 export type ListTenantsQuery = z.infer<typeof ListTenantsQuerySchema>;

@@ -6,6 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { ROLES, users } from "../../db/schema/index.ts";
+import { queryBoolean } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 
 const ID_EXAMPLE = "0193c0de-5b6f-7a31-9c1e-3f1d2a4b5c6d";
@@ -72,15 +73,13 @@ export const UpdateUserSchema = z.object({
 
 export const USER_ORDERING = ["created_at", "email", "last_name", "role"] as const;
 
-const bool = z.enum(["true", "false"]).transform((v) => v === "true");
-
 export const ListUsersQuerySchema = z.object({
   ...pageQueryFields,
   ordering: orderingField(USER_ORDERING),
   role: z.enum(ROLES).optional(),
   region_id: z.string().optional(),
   branch_id: z.string().optional(),
-  is_active: bool.optional().openapi({ example: "true" }),
+  is_active: queryBoolean.optional().openapi({ example: "true" }),
   search: z.string().max(100).optional().openapi({
     description: "Matches email, first or last name.",
   }),
