@@ -26,6 +26,11 @@ export const emailAddress = z.string().trim().toLowerCase().pipe(z.email().max(2
   example: "asha.karki@example.com",
 });
 
+/** An id named in a body or filter: a non-empty string (an unknown one is answered 404 later). */
+export const idRef = z.string().min(1).max(64).openapi({
+  example: "0193c0de-0000-7000-8000-000000000003",
+});
+
 /** A required one-line name. */
 export const personName = z.string().trim().min(1).max(100);
 

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { agents } from "../../db/schema/index.ts";
-import { emailAddress } from "../../lib/fields.ts";
+import { emailAddress, idRef } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 import { deletedQueryFields } from "../../lib/soft-delete.ts";
 
@@ -32,7 +32,7 @@ export const CreateAgentSchema = z.object({
   email: emailAddress.nullable().optional(),
   phone: z.string().trim().max(40).optional(),
   commission_percent: z.number().min(0).max(100).optional().openapi({ example: 12.5 }),
-  branch_id: z.string().nullable().optional().openapi({
+  branch_id: idRef.nullable().optional().openapi({
     description: "The agent's branch; null makes it tenant-wide (super_admin, country_manager).",
   }),
 }).strict().openapi("CreateAgent");

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { branches } from "../../db/schema/index.ts";
+import { idRef } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 import { deletedQueryFields } from "../../lib/soft-delete.ts";
 
@@ -37,7 +38,7 @@ const fields = {
 
 export const CreateBranchSchema = z.object({
   ...fields,
-  region_id: z.string().optional().openapi({
+  region_id: idRef.optional().openapi({
     description:
       "Required for super_admin and country_manager; a region_manager's own region by default.",
   }),

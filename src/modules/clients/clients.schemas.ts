@@ -2,7 +2,14 @@
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { CLIENT_STATUSES, clients, GENDERS, LEAD_SOURCES } from "../../db/schema/index.ts";
-import { calendarDate, countryCode, emailAddress, longText, personName } from "../../lib/fields.ts";
+import {
+  calendarDate,
+  countryCode,
+  emailAddress,
+  idRef,
+  longText,
+  personName,
+} from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 import { deletedQueryFields } from "../../lib/soft-delete.ts";
 
@@ -58,14 +65,14 @@ const fields = {
   notes: longText().optional(),
   status: z.enum(CLIENT_STATUSES).optional(),
   lead_source: z.enum(LEAD_SOURCES).optional(),
-  branch_id: z.string().optional().openapi({
+  branch_id: idRef.optional().openapi({
     description: "Required above branch level; branch staff create in their own branch. " +
       "Changing it moves the client (branch_admin and up).",
   }),
-  assigned_to: z.string().nullable().optional().openapi({
+  assigned_to: idRef.nullable().optional().openapi({
     description: "A user who works in the client's branch.",
   }),
-  agent_id: z.string().nullable().optional().openapi({ description: "A referral agent in scope." }),
+  agent_id: idRef.nullable().optional().openapi({ description: "A referral agent in scope." }),
 };
 
 export const CreateClientSchema = z.object(fields).strict().openapi("CreateClient");

@@ -37,16 +37,21 @@ async function clientBranch(
   throw invalid("branch_id", "branch_id is required.");
 }
 
-/** Guards for the referenced rows, re-checked when the batch lands. */
+/**
+ * Guards for the rows a write points the client at, re-checked when the batch
+ * lands. Only the references being set are given: an edit of other fields must
+ * not fail because the client's agent was deleted meanwhile.
+ */
 function referenceGuards(
-  client: Pick<Client, "branch_id" | "assigned_to" | "agent_id">,
+  client: Partial<Pick<Client, "branch_id" | "assigned_to" | "agent_id">>,
 ): BatchStep[] {
-  const steps: BatchStep[] = [
-    guard(
+  const steps: BatchStep[] = [];
+  if (client.branch_id) {
+    steps.push(guard(
       sql`EXISTS (SELECT 1 FROM ${branches} WHERE ${branches.id} = ${client.branch_id} AND ${branches.deleted_at} IS NULL)`,
       notFound("Branch"),
-    ),
-  ];
+    ));
+  }
   if (client.assigned_to) {
     steps.push(guard(
       sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${client.assigned_to} AND ${users.is_active} = 1)`,
@@ -151,7 +156,11 @@ export async function updateClient(
   if (Object.keys(diff.after).length === 0) return before;
   const { id: _id, tenant_id: _t, created_at: _c, created_by: _cb, ...changes } = after;
   await runBatch(db, [
-    ...referenceGuards(after),
+    ...referenceGuards({
+      branch_id: moves ? after.branch_id : undefined,
+      assigned_to: input.assigned_to !== undefined || moves ? after.assigned_to : undefined,
+      agent_id: input.agent_id !== undefined ? after.agent_id : undefined,
+    }),
     db.update(clients).set(changes).where(eq(clients.id, id)),
     auditStatement(db, scope.actor, meta, {
       tenantId: scope.tenantId,

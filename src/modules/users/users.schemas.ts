@@ -6,7 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { ROLES, users } from "../../db/schema/index.ts";
-import { queryBoolean } from "../../lib/fields.ts";
+import { idRef, queryBoolean } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 
 const ID_EXAMPLE = "0193c0de-5b6f-7a31-9c1e-3f1d2a4b5c6d";
@@ -43,7 +43,7 @@ export const password = z.string().min(10, "Use at least 10 characters.").max(12
 
 const name = z.string().trim().min(1).max(100);
 const phone = z.string().trim().max(40);
-const optionalId = z.string().nullable().optional();
+const optionalId = idRef.nullable().optional();
 
 export const CreateUserSchema = z.object({
   email,

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { VISA_APPLICATION_STATUSES, visa_applications } from "../../db/schema/index.ts";
-import { calendarDate, currencyCode, longText, minorUnits } from "../../lib/fields.ts";
+import { calendarDate, currencyCode, idRef, longText, minorUnits } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 
 export const VisaApplicationSchema = createSelectSchema(visa_applications).openapi(
@@ -52,15 +52,15 @@ const editable = {
   grant_number: reference.nullable().optional(),
   conditions: longText(2000).optional(),
   rfi_due_date: calendarDate.nullable().optional(),
-  assigned_to: z.string().nullable().optional().openapi({
+  assigned_to: idRef.nullable().optional().openapi({
     description: "A user who works in the client's branch.",
   }),
   notes: longText().optional(),
 };
 
 export const CreateVisaApplicationSchema = z.object({
-  client_id: z.string(),
-  visa_type_id: z.string(),
+  client_id: idRef,
+  visa_type_id: idRef,
   ...editable,
 }).strict().openapi("CreateVisaApplication");
 
@@ -70,7 +70,7 @@ export const UpdateVisaApplicationSchema = z.object({
       "draft → preparing → lodged ⇄ further_information_requested → granted | refused; " +
       "withdrawn from any non-final state. Granting copies the visa and its expiry onto the client.",
   }),
-  visa_type_id: z.string().optional(),
+  visa_type_id: idRef.optional(),
   ...editable,
 }).strict().openapi("UpdateVisaApplication");
 

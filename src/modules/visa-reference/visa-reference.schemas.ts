@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { visa_categories, visa_types } from "../../db/schema/index.ts";
+import { idRef } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 
 const stamps = {
@@ -62,7 +63,7 @@ export const UpdateVisaCategorySchema = CreateVisaCategorySchema.partial().stric
 );
 
 export const CreateVisaTypeSchema = z.object({
-  visa_category_id: z.string(),
+  visa_category_id: idRef,
   name: name.openapi({ example: "Student visa (subclass 500)" }),
   code: code.openapi({ example: "500" }),
   description: description.optional(),
