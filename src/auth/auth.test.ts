@@ -7,6 +7,7 @@ import {
   call,
   createTestApp,
   PASSWORD,
+  tableCounts,
   type TestApp,
 } from "../../tests/support.ts";
 import { tenants, users } from "../db/schema/index.ts";
@@ -323,5 +324,47 @@ Deno.test("login route bad input: error shape, nothing written", async () => {
     415,
   );
   assertError(await call(t, "POST", path, { body: { email: "not-an-email", password: "p" } }), 422);
+  t.close();
+});
+
+Deno.test("refresh, logout and change-password bad input: error shape, nothing written", async () => {
+  const t = await createTestApp({ bodyLimitBytes: 1024 });
+  const w = await buildWorld(t);
+  const token = w.tokens.consultant;
+  const json = { "content-type": "application/json" };
+  const routes: [string, string | undefined][] = [
+    ["/api/v1/auth/refresh", undefined],
+    ["/api/v1/auth/logout", undefined],
+    ["/api/v1/auth/change-password", token],
+  ];
+  const before = await tableCounts(t.db);
+  for (const [path, auth] of routes) {
+    assertError(
+      await call(t, "POST", path, { token: auth, rawBody: "{", headers: json }),
+      400,
+      "malformed_json",
+    );
+    assertError(
+      await call(t, "POST", path, { token: auth, body: { refresh_token: 5, current_password: 5 } }),
+      422,
+    );
+    assertError(
+      await call(t, "POST", path, { token: auth, body: { refresh_token: "x", extra: true } }),
+      422,
+    );
+    assertError(
+      await call(t, "POST", path, {
+        token: auth,
+        rawBody: "x",
+        headers: { "content-type": "text/plain" },
+      }),
+      415,
+    );
+    assertError(
+      await call(t, "POST", path, { token: auth, body: { refresh_token: "x".repeat(2000) } }),
+      413,
+    );
+  }
+  assert.deepEqual(await tableCounts(t.db), before);
   t.close();
 });
