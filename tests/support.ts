@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { createApp } from "../src/app.ts";
 import { generatePrivateJwk, signingKeysFromJwk } from "../src/auth/keys.ts";
 import { scryptHasher } from "../src/auth/passwords.ts";
@@ -13,7 +13,7 @@ import { type AppConfig, defaultAppConfig } from "../src/config.ts";
 import type { Database } from "../src/db/database.ts";
 import { openLibsql } from "../src/db/libsql.ts";
 import { migrateDatabase } from "../src/db/migrate.ts";
-import { branches, regions, tenants, users } from "../src/db/schema/index.ts";
+import { audit_logs, branches, regions, tenants, users } from "../src/db/schema/index.ts";
 import type { AppDeps } from "../src/lib/context.ts";
 import { uuidv7 } from "../src/lib/ids.ts";
 import { memoryRateLimiter } from "../src/lib/rate-limit.ts";
@@ -248,4 +248,47 @@ export function assertError(res: Res, status: number, code?: string): void {
   assert.equal(typeof res.body.request_id, "string", `no request_id: ${res.text}`);
   assert.equal(res.headers.get("x-request-id"), res.body.request_id);
   if (code) assert.equal(res.body.error, code, res.text);
+}
+
+/** The `results` of a list answer, asserting it is a 200 list. */
+export function results(res: Res): Record<string, unknown>[] {
+  assert.equal(res.status, 200, res.text);
+  assert.ok(Array.isArray(res.body.results), `no results: ${res.text}`);
+  return res.body.results as Record<string, unknown>[];
+}
+
+/** The ids of a list answer, sorted (for comparing sets). */
+export function idsOf(res: Res): string[] {
+  return results(res).map((r) => String(r.id)).sort();
+}
+
+/** Ids as a sorted list, to compare with {@link idsOf}. */
+export function sorted(...ids: string[]): string[] {
+  return [...ids].sort();
+}
+
+/** Request options of the platform admin acting inside a tenant. */
+export function asPlatform(w: World, tenantId: string): RequestOptions {
+  return { token: w.tokens.platform, headers: { "x-tenant-id": tenantId } };
+}
+
+export type AuditRow = typeof audit_logs.$inferSelect;
+
+/** Every audit row, oldest first. */
+export async function allAudit(t: TestApp): Promise<AuditRow[]> {
+  return await t.db.select().from(audit_logs).orderBy(asc(audit_logs.id));
+}
+
+/** Audit rows written after `before` was taken, platform access rows left out. */
+export async function newAudit(t: TestApp, before: AuditRow[]): Promise<AuditRow[]> {
+  const seen = new Set(before.map((r) => r.id));
+  return (await allAudit(t)).filter((r) => !seen.has(r.id) && r.action !== "platform_access");
+}
+
+/** The audit rows one request wrote, found by its X-Request-ID. */
+export async function auditOf(t: TestApp, res: Res): Promise<AuditRow[]> {
+  const requestId = res.headers.get("x-request-id");
+  assert.ok(requestId, "response without X-Request-ID");
+  return await t.db.select().from(audit_logs).where(eq(audit_logs.request_id, requestId))
+    .orderBy(asc(audit_logs.id));
 }

@@ -5,15 +5,19 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { asc, sql } from "drizzle-orm";
-import { audit_logs } from "../../db/schema/index.ts";
+import { sql } from "drizzle-orm";
 import {
+  allAudit,
+  asPlatform,
   assertError,
   buildWorld,
   call,
   createTestApp,
+  idsOf,
+  newAudit,
   type RequestOptions,
-  type Res,
+  results,
+  sorted,
   tableCounts,
   type TestApp,
   type World,
@@ -23,36 +27,6 @@ const BASE = "/api/v1/branches";
 const UNKNOWN_ID = "0193c0de-0000-7000-8000-00000000dead";
 
 type Row = Record<string, unknown>;
-type AuditRow = typeof audit_logs.$inferSelect;
-
-function results(res: Res): Row[] {
-  assert.equal(res.status, 200, res.text);
-  assert.ok(Array.isArray(res.body.results), `no results: ${res.text}`);
-  return res.body.results as Row[];
-}
-
-function idsOf(res: Res): string[] {
-  return results(res).map((r) => String(r.id)).sort();
-}
-
-function sorted(...ids: string[]): string[] {
-  return [...ids].sort();
-}
-
-/** The platform admin acting inside a tenant. */
-function asPlatform(w: World, tenantId: string) {
-  return { token: w.tokens.platform, headers: { "x-tenant-id": tenantId } };
-}
-
-async function allAudit(t: TestApp): Promise<AuditRow[]> {
-  return await t.db.select().from(audit_logs).orderBy(asc(audit_logs.id));
-}
-
-/** Audit rows written after `before` was taken, platform access rows left out. */
-async function newAudit(t: TestApp, before: AuditRow[]): Promise<AuditRow[]> {
-  const seen = new Set(before.map((r) => r.id));
-  return (await allAudit(t)).filter((r) => !seen.has(r.id) && r.action !== "platform_access");
-}
 
 async function branchRow(t: TestApp, id: string): Promise<Row> {
   const rows = await t.db.all<Row>(sql`SELECT * FROM branches WHERE id = ${id}`);

@@ -7,20 +7,26 @@
  */
 import assert from "node:assert/strict";
 import { and, asc, count, desc, eq, lt, lte, or, type SQL, sql } from "drizzle-orm";
-import { audit_logs, clients } from "../../db/schema/index.ts";
+import { clients } from "../../db/schema/index.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { deletedFilter } from "../../lib/soft-delete.ts";
 import { clientsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import {
+  allAudit,
+  asPlatform,
   assertError,
+  type AuditRow,
   buildWorld,
   call,
   countRows,
   createTestApp,
+  idsOf,
   insertUser,
+  newAudit,
   type RequestOptions,
   type Res,
+  results,
   tableCounts,
   type TestApp,
   type Who,
@@ -31,25 +37,9 @@ const BASE = "/api/v1/clients";
 const UNKNOWN_ID = "0193c0de-0000-7000-8000-00000000dead";
 
 type Row = Record<string, unknown>;
-type AuditRow = typeof audit_logs.$inferSelect;
 
 function as(w: World, who: Who): RequestOptions {
   return { token: w.tokens[who] };
-}
-
-/** The platform admin acting inside a tenant. */
-function asPlatform(w: World, tenantId: string): RequestOptions {
-  return { token: w.tokens.platform, headers: { "x-tenant-id": tenantId } };
-}
-
-function results(res: Res): Row[] {
-  assert.equal(res.status, 200, res.text);
-  assert.ok(Array.isArray(res.body.results), `no results: ${res.text}`);
-  return res.body.results as Row[];
-}
-
-function idsOf(res: Res): string[] {
-  return results(res).map((r) => String(r.id)).sort();
 }
 
 function ids(...rows: Row[]): string[] {
@@ -94,16 +84,6 @@ async function clientRow(t: TestApp, id: unknown): Promise<Row> {
   const rows = await t.db.all<Row>(sql`SELECT * FROM clients WHERE id = ${String(id)}`);
   assert.equal(rows.length, 1, `client ${id} not stored`);
   return rows[0];
-}
-
-async function allAudit(t: TestApp): Promise<AuditRow[]> {
-  return await t.db.select().from(audit_logs).orderBy(asc(audit_logs.id));
-}
-
-/** Audit rows written after `before` was taken, platform access rows left out. */
-async function newAudit(t: TestApp, before: AuditRow[]): Promise<AuditRow[]> {
-  const seen = new Set(before.map((r) => r.id));
-  return (await allAudit(t)).filter((r) => !seen.has(r.id) && r.action !== "platform_access");
 }
 
 /** A path relative to the app from an absolute `next` link. */

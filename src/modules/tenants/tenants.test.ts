@@ -4,10 +4,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { asc, eq } from "drizzle-orm";
+import { asc } from "drizzle-orm";
 import { audit_logs, regions, tenants } from "../../db/schema/index.ts";
 import {
   assertError,
+  auditOf,
   buildWorld,
   call,
   createTestApp,
@@ -54,14 +55,6 @@ function idsOf(res: Res): string[] {
 
 function inTenant(id: string): Record<string, string> {
   return { "x-tenant-id": id };
-}
-
-/** The audit rows one request wrote, found by its X-Request-ID. */
-async function auditOf(t: TestApp, res: Res) {
-  const requestId = res.headers.get("x-request-id");
-  assert.ok(requestId, "response without X-Request-ID");
-  return await t.db.select().from(audit_logs).where(eq(audit_logs.request_id, requestId))
-    .orderBy(asc(audit_logs.id));
 }
 
 /** Row counts plus the full tenants and regions rows, to prove a refusal changed nothing. */

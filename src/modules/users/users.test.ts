@@ -5,17 +5,22 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { asc, sql } from "drizzle-orm";
-import { audit_logs } from "../../db/schema/index.ts";
+import { sql } from "drizzle-orm";
 import { type Role, ROLES } from "../../scope/roles.ts";
 import {
+  allAudit,
+  asPlatform,
   assertError,
+  type AuditRow,
   buildWorld,
   call,
   createTestApp,
+  idsOf,
+  newAudit,
   PASSWORD,
   type RequestOptions,
   type Res,
+  results,
   tableCounts,
   type TestApp,
   type Who,
@@ -27,25 +32,9 @@ const UNKNOWN_ID = "0193c0de-0000-7000-8000-00000000beef";
 const NEW_PASSWORD = "brand-new-password-42";
 
 type Row = Record<string, unknown>;
-type AuditRow = typeof audit_logs.$inferSelect;
-
-function results(res: Res): Row[] {
-  assert.equal(res.status, 200, res.text);
-  assert.ok(Array.isArray(res.body.results), `no results: ${res.text}`);
-  return res.body.results as Row[];
-}
-
-function idsOf(res: Res): string[] {
-  return results(res).map((r) => String(r.id)).sort();
-}
 
 function userIds(w: World, ...who: Who[]): string[] {
   return who.map((name) => w.users[name].id).sort();
-}
-
-/** The platform admin acting inside a tenant. */
-function asPlatform(w: World, tenantId: string): RequestOptions {
-  return { token: w.tokens.platform, headers: { "x-tenant-id": tenantId } };
 }
 
 let counter = 0;
@@ -84,16 +73,6 @@ async function userRow(t: TestApp, id: string): Promise<Row> {
   const rows = await t.db.all<Row>(sql`SELECT * FROM users WHERE id = ${id}`);
   assert.equal(rows.length, 1);
   return rows[0];
-}
-
-async function allAudit(t: TestApp): Promise<AuditRow[]> {
-  return await t.db.select().from(audit_logs).orderBy(asc(audit_logs.id));
-}
-
-/** Audit rows written after `before` was taken, platform access rows left out. */
-async function newAudit(t: TestApp, before: AuditRow[]): Promise<AuditRow[]> {
-  const seen = new Set(before.map((r) => r.id));
-  return (await allAudit(t)).filter((r) => !seen.has(r.id) && r.action !== "platform_access");
 }
 
 function assertNoSecret(body: Row, text: string): void {
