@@ -7,6 +7,7 @@ import type { Database } from "../../db/database.ts";
 import { branches, regions, users } from "../../db/schema/index.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
+import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
 import { requireTenantManager } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -101,13 +102,6 @@ export async function deleteRegion(
     AND NOT EXISTS (SELECT 1 FROM ${users} WHERE ${users.region_id} = ${id})`;
   await runBatch(db, [
     guard(empty, inUse),
-    db.delete(regions).where(eq(regions.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "delete",
-      entityType: "region",
-      entityId: id,
-      before: region,
-    }),
+    ...hardDeleteSteps(db, scope, meta, { table: regions, entityType: "region", before: region }),
   ]);
 }

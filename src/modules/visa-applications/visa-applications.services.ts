@@ -14,6 +14,7 @@ import { clients, visa_applications } from "../../db/schema/index.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { todayIn } from "../../lib/fields.ts";
 import { uuidv7 } from "../../lib/ids.ts";
+import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -210,13 +211,10 @@ export async function deleteVisaApplication(
       sql`EXISTS (SELECT 1 FROM ${visa_applications} WHERE ${visa_applications.id} = ${id} AND ${visa_applications.status} = 'draft')`,
       onlyDrafts,
     ),
-    db.delete(visa_applications).where(eq(visa_applications.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "delete",
+    ...hardDeleteSteps(db, scope, meta, {
+      table: visa_applications,
       entityType: "visa_application",
-      entityId: id,
-      before,
+      before: before,
     }),
   ]);
 }

@@ -11,6 +11,7 @@ import type { Database } from "../../db/database.ts";
 import { visa_applications, visa_categories, visa_types } from "../../db/schema/index.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
+import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
 import { requireTenantManager } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -120,13 +121,10 @@ export async function deleteVisaCategory(
       sql`NOT EXISTS (SELECT 1 FROM ${visa_types} WHERE ${visa_types.visa_category_id} = ${id})`,
       new ApiError(409, "visa_category_in_use", "Delete or move this category's visa types first."),
     ),
-    db.delete(visa_categories).where(eq(visa_categories.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "delete",
+    ...hardDeleteSteps(db, scope, meta, {
+      table: visa_categories,
       entityType: "visa_category",
-      entityId: id,
-      before,
+      before: before,
     }),
   ]);
 }
@@ -214,13 +212,10 @@ export async function deleteVisaType(
       sql`NOT EXISTS (SELECT 1 FROM ${visa_applications} WHERE ${visa_applications.visa_type_id} = ${id})`,
       new ApiError(409, "visa_type_in_use", "Visa applications use this type."),
     ),
-    db.delete(visa_types).where(eq(visa_types.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "delete",
+    ...hardDeleteSteps(db, scope, meta, {
+      table: visa_types,
       entityType: "visa_type",
-      entityId: id,
-      before,
+      before: before,
     }),
   ]);
 }
