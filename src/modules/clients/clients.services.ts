@@ -137,17 +137,18 @@ export async function updateClient(
   const before = await getClient(db, scope, id);
   const moves = input.branch_id !== undefined && input.branch_id !== before.branch_id;
   if (moves) requireBranchAdminOrAbove(scope, "move clients to another branch");
-  const branch = await getBranch(db, scope, input.branch_id ?? before.branch_id);
   const assignedTo = input.assigned_to !== undefined ? input.assigned_to : before.assigned_to;
-  if (assignedTo && (input.assigned_to !== undefined || moves)) {
-    await requireAssignee(db, scope, assignedTo, branch);
+  const checksAssignee = assignedTo !== null && (input.assigned_to !== undefined || moves);
+  // The branch is read only when the edit needs it: a plain edit costs no extra query.
+  if (moves || checksAssignee) {
+    const branch = await getBranch(db, scope, input.branch_id ?? before.branch_id);
+    if (checksAssignee && assignedTo) await requireAssignee(db, scope, assignedTo, branch);
   }
   if (input.agent_id) await getAgent(db, scope, input.agent_id);
 
   const after: Client = {
     ...before,
     ...input,
-    branch_id: branch.id,
     assigned_to: assignedTo,
     updated_at: meta.now.toISOString(),
     updated_by: scope.actor.userId,
