@@ -226,17 +226,11 @@ export async function countRows(db: Database, table: string): Promise<number> {
 
 /** A snapshot of every table's row count. */
 export async function tableCounts(db: Database): Promise<Record<string, number>> {
-  const names = [
-    "tenants",
-    "regions",
-    "branches",
-    "users",
-    "audit_logs",
-    "auth_sessions",
-    "refresh_tokens",
-  ];
+  const tables = await db.all<{ name: string }>(
+    sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%'`,
+  );
   const counts: Record<string, number> = {};
-  for (const name of names) counts[name] = await countRows(db, name);
+  for (const { name } of tables) counts[name] = await countRows(db, name);
   return counts;
 }
 

@@ -5,15 +5,7 @@
  */
 import { and, eq, inArray, isNull, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import {
-  agents,
-  branches,
-  clients,
-  regions,
-  tenants,
-  users,
-  visa_applications,
-} from "../db/schema/index.ts";
+import { agents, branches, clients, regions, tasks, tenants, users } from "../db/schema/index.ts";
 import type { Database } from "../db/database.ts";
 import type { Scope, TenantScope } from "./scope.ts";
 
@@ -80,16 +72,50 @@ export function referenceInScope(scope: TenantScope, tenantColumn: SQLiteColumn)
   return eq(tenantColumn, scope.tenantId);
 }
 
-/**
- * Visa applications in scope: those of live clients in scope. A soft-deleted
- * client's applications are hidden with it and come back with it.
- */
-export function visaApplicationsInScope(scope: TenantScope, db: Database): SQL {
-  const visibleClients = db.select({ id: clients.id }).from(clients).where(
+/** Live (not soft-deleted) clients in scope, as an id subquery. */
+function liveClientIds(scope: TenantScope, db: Database) {
+  return db.select({ id: clients.id }).from(clients).where(
     and(clientsInScope(scope, db), isNull(clients.deleted_at)),
   );
+}
+
+/**
+ * Rows that belong to a client (profiles, notes, visa applications, applications,
+ * reminders): those of live clients in scope. A soft-deleted client's rows are
+ * hidden with it and come back with it.
+ */
+export function clientRowsInScope(
+  scope: TenantScope,
+  columns: { tenant_id: SQLiteColumn; client_id: SQLiteColumn },
+  db: Database,
+): SQL {
   return and(
-    eq(visa_applications.tenant_id, scope.tenantId),
-    inArray(visa_applications.client_id, visibleClients),
+    eq(columns.tenant_id, scope.tenantId),
+    inArray(columns.client_id, liveClientIds(scope, db)),
+  )!;
+}
+
+/**
+ * Tasks in scope (SPEC §2 "Rows with no branch"): a task is seen by its creator,
+ * its assignee, and whoever's scope holds the assignee's or the client's branch.
+ * A task of a soft-deleted client is hidden from everyone with that client.
+ */
+export function tasksInScope(scope: TenantScope, db: Database): SQL {
+  const tenantClients = db.select({ id: clients.id }).from(clients).where(
+    and(eq(clients.tenant_id, scope.tenantId), isNull(clients.deleted_at)),
+  );
+  const clientLive = or(isNull(tasks.client_id), inArray(tasks.client_id, tenantClients));
+  const tenant = and(eq(tasks.tenant_id, scope.tenantId), clientLive)!;
+  if (scope.level === "tenant") return tenant;
+  const me = scope.actor.userId;
+  const assigneesInScope = db.select({ id: users.id }).from(users).where(usersInScope(scope));
+  return and(
+    tenant,
+    or(
+      eq(tasks.created_by, me),
+      eq(tasks.assigned_to, me),
+      inArray(tasks.assigned_to, assigneesInScope),
+      inArray(tasks.client_id, liveClientIds(scope, db)),
+    ),
   )!;
 }

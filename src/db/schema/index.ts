@@ -4,3 +4,5 @@ export * from "./auth.ts";
 export * from "./audit.ts";
 export * from "./crm.ts";
 export * from "./visas.ts";
+export * from "./profiles.ts";
+export * from "./work.ts";

@@ -6,7 +6,7 @@ import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
-import { visaApplicationsInScope } from "../../scope/filters.ts";
+import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { ListVisaApplicationsQuery, VisaApplication } from "./visa-applications.schemas.ts";
 
@@ -24,7 +24,7 @@ export function listVisaApplications(
   url: string,
 ) {
   const where = and(
-    visaApplicationsInScope(scope, db),
+    clientRowsInScope(scope, visa_applications, db),
     query.status ? eq(visa_applications.status, query.status) : undefined,
     query.visa_type_id ? eq(visa_applications.visa_type_id, query.visa_type_id) : undefined,
     query.assigned_to ? eq(visa_applications.assigned_to, query.assigned_to) : undefined,
@@ -50,7 +50,7 @@ export async function getVisaApplication(
 ): Promise<VisaApplication> {
   if (!isUuid(id)) throw notFound("Visa application");
   const [row] = await db.select().from(visa_applications).where(
-    and(visaApplicationsInScope(scope, db), eq(visa_applications.id, id)),
+    and(clientRowsInScope(scope, visa_applications, db), eq(visa_applications.id, id)),
   );
   if (!row) throw notFound("Visa application");
   return row;
