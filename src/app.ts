@@ -21,6 +21,7 @@ import { auditLogsRouter } from "./modules/audit-logs/audit-logs.routes.ts";
 import { branchesRouter } from "./modules/branches/branches.routes.ts";
 import { clientsRouter } from "./modules/clients/clients.routes.ts";
 import { healthRouter } from "./modules/health/health.routes.ts";
+import { notificationsRouter } from "./modules/notifications/notifications.routes.ts";
 import { regionsRouter } from "./modules/regions/regions.routes.ts";
 import { tenantsRouter } from "./modules/tenants/tenants.routes.ts";
 import { usersRouter } from "./modules/users/users.routes.ts";
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, visaReferenceRouter);
   app.route(API_PREFIX, visaApplicationsRouter);
   app.route(API_PREFIX, auditLogsRouter);
+  app.route(API_PREFIX, notificationsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

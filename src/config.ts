@@ -22,6 +22,10 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: intFrom(300),
   LOGIN_RATE_LIMIT_PER_MINUTE: intFrom(10),
   BODY_LIMIT_BYTES: intFrom(1_048_576),
+  SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(5),
+  SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.01).max(25).default(20),
+  NOTIFICATION_POLL_MS: intFrom(1000),
+  SCHEDULE_INTERVAL_SECONDS: intFrom(300),
   SEED_ADMIN_EMAIL: z.string().email().default("admin@leopard.test"),
   SEED_ADMIN_PASSWORD: z.string().min(10).default("leopard-admin-2026"),
 });
@@ -36,6 +40,10 @@ export type AppConfig = {
   rateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** Open notification streams per user; the oldest closes when a new one exceeds it. */
+  sseMaxStreamsPerUser: number;
+  /** Comment frames keep proxies from closing idle streams and reveal gone clients. */
+  sseHeartbeatMs: number;
 };
 
 export type Config = {
@@ -44,6 +52,10 @@ export type Config = {
   jwtPrivateJwk?: string;
   jwtKeyFile: string;
   seedAdmin: { email: string; password: string };
+  /** How often an instance polls for notifications written by other instances (0: never). */
+  notificationPollMs: number;
+  /** How often the reminders / expiry job runs on a Deno server (0: never). */
+  scheduleIntervalSeconds: number;
   app: AppConfig;
 };
 
@@ -65,6 +77,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jwtPrivateJwk: e.JWT_PRIVATE_JWK,
     jwtKeyFile: e.JWT_KEY_FILE,
     seedAdmin: { email: e.SEED_ADMIN_EMAIL.toLowerCase(), password: e.SEED_ADMIN_PASSWORD },
+    notificationPollMs: e.NOTIFICATION_POLL_MS,
+    scheduleIntervalSeconds: e.SCHEDULE_INTERVAL_SECONDS,
     app: appConfigFrom(e),
   };
 }
@@ -79,6 +93,8 @@ function appConfigFrom(e: z.infer<typeof EnvSchema>): AppConfig {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    sseMaxStreamsPerUser: e.SSE_MAX_STREAMS_PER_USER,
+    sseHeartbeatMs: Math.round(e.SSE_HEARTBEAT_SECONDS * 1000),
   };
 }
 

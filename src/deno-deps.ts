@@ -13,6 +13,7 @@ import { migrateDatabase } from "./db/migrate.ts";
 import type { AppDeps } from "./lib/context.ts";
 import { memoryRateLimiter } from "./lib/rate-limit.ts";
 import { localHub } from "./notifications/hub.ts";
+import { streamRegistry } from "./notifications/stream.ts";
 
 /** Reads JWT_PRIVATE_JWK, or the dev key file, creating it (mode 600) on first run. */
 async function loadSigningKeys(config: Config): Promise<SigningKeys> {
@@ -57,6 +58,7 @@ export async function denoDeps(config: Config): Promise<{ deps: AppDeps; client:
     keys: await loadSigningKeys(config),
     passwords: scryptHasher(),
     hub: localHub(),
+    streams: streamRegistry(config.app.sseMaxStreamsPerUser),
     rateLimiter: memoryRateLimiter(),
     clock: () => new Date(),
     clientIp: (_request, env) =>

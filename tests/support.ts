@@ -18,6 +18,7 @@ import type { AppDeps } from "../src/lib/context.ts";
 import { uuidv7 } from "../src/lib/ids.ts";
 import { memoryRateLimiter } from "../src/lib/rate-limit.ts";
 import { localHub } from "../src/notifications/hub.ts";
+import { streamRegistry } from "../src/notifications/stream.ts";
 import type { Role } from "../src/scope/roles.ts";
 import { DEFAULT_SETTINGS } from "../src/modules/tenants/tenants.schemas.ts";
 
@@ -42,12 +43,19 @@ export async function createTestApp(config: Partial<AppConfig> = {}): Promise<Te
   await migrateDatabase(db);
   let offset = 0;
   const logs: Record<string, unknown>[] = [];
+  const appConfig: AppConfig = {
+    ...defaultAppConfig,
+    rateLimitPerMinute: 0,
+    loginRateLimitPerMinute: 0,
+    ...config,
+  };
   const deps: AppDeps = {
     db,
-    config: { ...defaultAppConfig, rateLimitPerMinute: 0, loginRateLimitPerMinute: 0, ...config },
+    config: appConfig,
     keys: await sharedKeys,
     passwords,
     hub: localHub(),
+    streams: streamRegistry(appConfig.sseMaxStreamsPerUser),
     rateLimiter: memoryRateLimiter(),
     clock: () => new Date(Date.now() + offset),
     clientIp: (request) => request.headers.get("x-test-ip") ?? "127.0.0.1",

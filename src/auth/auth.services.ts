@@ -15,7 +15,7 @@ import { enforceRateLimit, recordFailure } from "../lib/middleware.ts";
 import type { RequestMeta } from "../lib/request-meta.ts";
 import type { User } from "../modules/users/users.schemas.ts";
 import type { Actor } from "../scope/scope.ts";
-import { digestToken, newRefreshToken, signAccessToken } from "./tokens.ts";
+import { digestToken, newOpaqueToken, signAccessToken } from "./tokens.ts";
 
 export type TokenPair = {
   access_token: string;
@@ -53,7 +53,7 @@ async function issueTokens(
     deps.config,
     deps.clock(),
   );
-  const refresh = newRefreshToken();
+  const refresh = newOpaqueToken();
   return { access, refresh, refreshHash: await digestToken(refresh) };
 }
 

@@ -1,22 +1,18 @@
 /**
- * Authentication and scope for every protected route.
- *
- * The token proves who is calling; the database decides what they may do now:
- * one indexed query loads the user, its tenant and its session, so deactivation,
- * tenant suspension, logout, a role change or a move all take effect on the very
- * next request rather than at token expiry.
+ * Authentication and scope for every protected route: a bearer access token (or,
+ * on the notification stream only, a stream ticket) checked against the database
+ * on every request (see live-actor.ts), then the caller's scope.
  * @module
  */
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { auditStatement } from "../audit/audit.ts";
-import { auth_sessions, tenants, users } from "../db/schema/index.ts";
+import { tenants } from "../db/schema/index.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { ApiError } from "../lib/errors.ts";
 import { isUuid } from "../lib/ids.ts";
 import { enforceRateLimit } from "../lib/middleware.ts";
 import { requestMeta } from "../lib/request-meta.ts";
-import { placementOf } from "../scope/roles.ts";
 import {
   type Actor,
   type PlatformScope,
@@ -24,6 +20,8 @@ import {
   scopeOf,
   type TenantScope,
 } from "../scope/scope.ts";
+import { liveActor } from "./live-actor.ts";
+import { redeemStreamTicket } from "./stream-tickets.ts";
 import { verifyAccessToken } from "./tokens.ts";
 
 const unauthorized = (code: string, message: string) => new ApiError(401, code, message);
@@ -40,52 +38,10 @@ function bearerToken(c: Context<AppEnv>): string {
 
 /** Verifies a bearer access token and returns the live actor it belongs to. */
 export async function authenticate(c: Context<AppEnv>, token: string): Promise<Actor> {
-  const { db, keys, config, clock } = c.get("deps");
-  const now = clock();
-  const claims = await verifyAccessToken(token, keys, config, now);
+  const { keys, config, clock } = c.get("deps");
+  const claims = await verifyAccessToken(token, keys, config, clock());
   if ("code" in claims) throw unauthorized(claims.code, claims.message);
-
-  const [row] = await db
-    .select({
-      id: users.id,
-      role: users.role,
-      tenant_id: users.tenant_id,
-      region_id: users.region_id,
-      branch_id: users.branch_id,
-      is_active: users.is_active,
-      tenant_active: tenants.is_active,
-      session_revoked_at: auth_sessions.revoked_at,
-      session_expires_at: auth_sessions.expires_at,
-    })
-    .from(users)
-    .innerJoin(
-      auth_sessions,
-      and(eq(auth_sessions.id, claims.sid), eq(auth_sessions.user_id, users.id)),
-    )
-    .leftJoin(tenants, eq(tenants.id, users.tenant_id))
-    .where(eq(users.id, claims.sub))
-    .limit(1);
-
-  if (!row || row.session_revoked_at !== null || row.session_expires_at <= now.toISOString()) {
-    throw unauthorized("session_revoked", "This session has ended; log in again.");
-  }
-  if (!row.is_active) throw unauthorized("user_inactive", "This account is deactivated.");
-  if (row.tenant_id !== null && row.tenant_active !== true) {
-    throw unauthorized("tenant_suspended", "This agency's account is suspended.");
-  }
-  const placement = placementOf(row.role);
-  const placed = placement === "platform" ||
-    (row.tenant_id !== null && (placement === "tenant" || row.region_id !== null) &&
-      (placement !== "branch" || row.branch_id !== null));
-  if (!placed) throw new ApiError(403, "not_placed", "This account has no valid placement.");
-  return {
-    userId: row.id,
-    role: row.role,
-    tenantId: row.tenant_id,
-    regionId: row.region_id,
-    branchId: row.branch_id,
-    sessionId: claims.sid,
-  };
+  return await liveActor(c.get("deps").db, claims.sub, claims.sid, clock());
 }
 
 /** Resolves X-Tenant-ID for a platform admin: an unknown tenant is a 404. */
@@ -111,10 +67,15 @@ async function namedTenant(c: Context<AppEnv>, actor: Actor): Promise<string | n
  * A platform admin's request inside a tenant is audited after it runs, whatever
  * its outcome, so an agency can see when the platform looked at its data.
  */
-export function requireAuth(): MiddlewareHandler<AppEnv> {
+export function requireAuth(
+  options: { streamTicket?: boolean } = {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const deps = c.get("deps");
-    const actor = await authenticate(c, bearerToken(c));
+    const ticket = options.streamTicket ? c.req.query("ticket") : undefined;
+    const actor = ticket
+      ? await redeemStreamTicket(deps.db, ticket, deps.clock())
+      : await authenticate(c, bearerToken(c));
     enforceRateLimit(deps, `user:${actor.userId}`, deps.config.rateLimitPerMinute);
     const scope = scopeOf(actor, await namedTenant(c, actor));
     c.set("actor", actor);

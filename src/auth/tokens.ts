@@ -83,14 +83,14 @@ export async function verifyAccessToken(
   }
 }
 
-/** A new opaque refresh token (256 random bits, base64url). */
-export function newRefreshToken(): string {
+/** A new opaque token (256 random bits, base64url): refresh tokens, stream tickets. */
+export function newOpaqueToken(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
     .replaceAll("=", "");
 }
 
-/** The stored form of a refresh token: its SHA-256, hex. */
+/** The stored form of an opaque token: its SHA-256, hex. */
 export async function digestToken(token: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");

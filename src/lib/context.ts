@@ -8,6 +8,7 @@ import type { Database } from "../db/database.ts";
 import type { SigningKeys } from "../auth/keys.ts";
 import type { PasswordHasher } from "../auth/passwords.ts";
 import type { NotificationHub } from "../notifications/hub.ts";
+import type { StreamRegistry } from "../notifications/stream.ts";
 import type { Actor, Scope } from "../scope/scope.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
@@ -18,6 +19,8 @@ export type AppDeps = {
   keys: SigningKeys;
   passwords: PasswordHasher;
   hub: NotificationHub;
+  /** This instance's open notification streams (the per-user cap lives here). */
+  streams: StreamRegistry;
   rateLimiter: RateLimiter;
   clock: () => Date;
   /** The caller's address as the runtime knows it (never a spoofable header unless the platform sets it). */

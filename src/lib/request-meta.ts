@@ -4,11 +4,19 @@
  * @module
  */
 import type { Context } from "hono";
+import type { NotificationHub } from "../notifications/hub.ts";
 import type { AppEnv } from "./context.ts";
 
-export type RequestMeta = { requestId: string; ip: string; now: Date };
+export type RequestMeta = {
+  requestId: string;
+  ip: string;
+  now: Date;
+  /** Where a write publishes the notifications it committed. */
+  hub: NotificationHub;
+};
 
-/** Reads the request id, client IP and the injected clock's time. */
+/** Reads the request id, client IP, the injected clock's time and the hub. */
 export function requestMeta(c: Context<AppEnv>): RequestMeta {
-  return { requestId: c.get("requestId"), ip: c.get("ip"), now: c.get("deps").clock() };
+  const { clock, hub } = c.get("deps");
+  return { requestId: c.get("requestId"), ip: c.get("ip"), now: clock(), hub };
 }

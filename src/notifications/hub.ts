@@ -14,10 +14,11 @@ export interface NotificationHub {
   subscribe(userId: string, listener: (event: NotificationEvent) => void): () => void;
 }
 
-/** One process's per-user listener sets. */
-export function localHub(): NotificationHub {
+/** One process's per-user listener sets; `listenerCount` lets tests prove clean-up. */
+export function localHub(): NotificationHub & { listenerCount(): number } {
   const listeners = new Map<string, Set<(event: NotificationEvent) => void>>();
   return {
+    listenerCount: () => [...listeners.values()].reduce((n, set) => n + set.size, 0),
     publish(userId, event) {
       for (const listener of listeners.get(userId) ?? []) {
         try {

@@ -6,3 +6,4 @@ export * from "./crm.ts";
 export * from "./visas.ts";
 export * from "./profiles.ts";
 export * from "./work.ts";
+export * from "./notifications.ts";

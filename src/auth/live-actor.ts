@@ -1,0 +1,67 @@
+/**
+ * Who may act right now. The token or ticket proves who is calling; the database
+ * decides whether they still may: one indexed query loads the user, its tenant and
+ * its session, so deactivation, tenant suspension, logout, a role change or a move
+ * take effect on the very next request rather than at token expiry.
+ * @module
+ */
+import { and, eq } from "drizzle-orm";
+import type { Database } from "../db/database.ts";
+import { auth_sessions, tenants, users } from "../db/schema/index.ts";
+import { ApiError } from "../lib/errors.ts";
+import { placementOf } from "../scope/roles.ts";
+import type { Actor } from "../scope/scope.ts";
+
+/**
+ * Loads a user through one of its sessions and refuses, with 401, anyone who may no
+ * longer act: an ended session, a deactivated user, a suspended tenant. Bearer
+ * tokens, stream tickets and open streams' periodic checks all come through here.
+ */
+export async function liveActor(
+  db: Database,
+  userId: string,
+  sessionId: string,
+  now: Date,
+): Promise<Actor> {
+  const [row] = await db
+    .select({
+      id: users.id,
+      role: users.role,
+      tenant_id: users.tenant_id,
+      region_id: users.region_id,
+      branch_id: users.branch_id,
+      is_active: users.is_active,
+      tenant_active: tenants.is_active,
+      session_revoked_at: auth_sessions.revoked_at,
+      session_expires_at: auth_sessions.expires_at,
+    })
+    .from(users)
+    .innerJoin(
+      auth_sessions,
+      and(eq(auth_sessions.id, sessionId), eq(auth_sessions.user_id, users.id)),
+    )
+    .leftJoin(tenants, eq(tenants.id, users.tenant_id))
+    .where(eq(users.id, userId))
+    .limit(1);
+
+  if (!row || row.session_revoked_at !== null || row.session_expires_at <= now.toISOString()) {
+    throw new ApiError(401, "session_revoked", "This session has ended; log in again.");
+  }
+  if (!row.is_active) throw new ApiError(401, "user_inactive", "This account is deactivated.");
+  if (row.tenant_id !== null && row.tenant_active !== true) {
+    throw new ApiError(401, "tenant_suspended", "This agency's account is suspended.");
+  }
+  const placement = placementOf(row.role);
+  const placed = placement === "platform" ||
+    (row.tenant_id !== null && (placement === "tenant" || row.region_id !== null) &&
+      (placement !== "branch" || row.branch_id !== null));
+  if (!placed) throw new ApiError(403, "not_placed", "This account has no valid placement.");
+  return {
+    userId: row.id,
+    role: row.role,
+    tenantId: row.tenant_id,
+    regionId: row.region_id,
+    branchId: row.branch_id,
+    sessionId,
+  };
+}

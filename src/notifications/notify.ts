@@ -1,0 +1,80 @@
+/**
+ * How a write notifies someone: the services put `notificationSteps` into their
+ * own batch, so a notification exists exactly when the change that caused it
+ * does, then call `deliverNotifications` once the batch has committed.
+ * @module
+ */
+import { inArray, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Database } from "../db/database.ts";
+import { notifications, type NotificationType } from "../db/schema/index.ts";
+import { uuidv7 } from "../lib/ids.ts";
+import type { NotificationHub } from "./hub.ts";
+import { toNotification } from "./notification.ts";
+
+export type NotificationDraft = {
+  tenantId: string;
+  recipientId: string;
+  type: NotificationType;
+  title: string;
+  body?: string;
+  meta?: Record<string, unknown>;
+  /** Names the event, for notifications that must never repeat (scheduled ones). */
+  dedupeKey?: string;
+  createdBy: string | null;
+};
+
+/**
+ * Insert statements for the drafts, plus the ids they will have. `seq` is the
+ * recipient's next number, computed inside the batch (serialised with every other
+ * write), so it is gap-free and unique per user: the SSE stream resumes on it. A
+ * draft whose dedupe key the recipient already has is skipped.
+ */
+export function notificationSteps(
+  db: Database,
+  drafts: NotificationDraft[],
+  now: Date,
+): { steps: BatchItem<"sqlite">[]; ids: string[] } {
+  const at = now.toISOString();
+  const ids: string[] = [];
+  const steps = drafts.map((draft) => {
+    const id = uuidv7(now.getTime());
+    ids.push(id);
+    return db.insert(notifications).values({
+      id,
+      tenant_id: draft.tenantId,
+      recipient_id: draft.recipientId,
+      seq:
+        sql`(SELECT coalesce(max(${notifications.seq}), 0) + 1 FROM ${notifications} WHERE ${notifications.recipient_id} = ${draft.recipientId})`,
+      type: draft.type,
+      title: draft.title,
+      body: draft.body ?? "",
+      meta: draft.meta ?? {},
+      dedupe_key: draft.dedupeKey ?? null,
+      created_by: draft.createdBy,
+      created_at: at,
+    }).onConflictDoNothing({ target: [notifications.recipient_id, notifications.dedupe_key] });
+  });
+  return { steps, ids };
+}
+
+/**
+ * Publishes committed notifications to their recipients' streams. It never throws:
+ * the write has already succeeded, and a stream that misses the event gets it from
+ * the database on its next reconnect (Last-Event-ID replay) or gap check.
+ */
+export async function deliverNotifications(
+  db: Database,
+  hub: NotificationHub,
+  ids: string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  try {
+    const rows = await db.select().from(notifications).where(inArray(notifications.id, ids));
+    await Promise.all(
+      rows.map((row) =>
+        hub.publish(row.recipient_id, { seq: row.seq, data: toNotification(row) }).catch(() => {})
+      ),
+    );
+  } catch { /* delivery is best effort; the database is the record */ }
+}
