@@ -18,7 +18,7 @@ CREATE TABLE `notifications` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `notifications_recipient_seq_uq` ON `notifications` (`recipient_id`,`seq`);--> statement-breakpoint
-CREATE UNIQUE INDEX `notifications_recipient_dedupe_uq` ON `notifications` (`recipient_id`,`dedupe_key`);--> statement-breakpoint
+CREATE UNIQUE INDEX `notifications_dedupe_recipient_uq` ON `notifications` (`dedupe_key`,`recipient_id`);--> statement-breakpoint
 CREATE INDEX `notifications_recipient_read_idx` ON `notifications` (`recipient_id`,`read`,`seq`);--> statement-breakpoint
 CREATE INDEX `notifications_recipient_type_idx` ON `notifications` (`recipient_id`,`type`,`seq`);--> statement-breakpoint
 CREATE TABLE `stream_tickets` (
@@ -31,4 +31,5 @@ CREATE TABLE `stream_tickets` (
 	FOREIGN KEY (`session_id`) REFERENCES `auth_sessions`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `stream_tickets_expires_idx` ON `stream_tickets` (`expires_at`);
+CREATE INDEX `stream_tickets_expires_idx` ON `stream_tickets` (`expires_at`);--> statement-breakpoint
+CREATE INDEX `clients_tenant_passport_expiry_idx` ON `clients` (`tenant_id`,`passport_expiry_date`);

@@ -1,11 +1,14 @@
 /**
  * Deno entry: reads the environment, builds the dependencies (native libSQL,
- * embedded file migrated on start), serves the app on PORT.
+ * embedded file migrated on start), serves the app on PORT, and runs the two
+ * timers of SPEC §5: the scheduled notifications job and the cross-instance poll.
  * @module
  */
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { denoDeps } from "./deno-deps.ts";
+import { notificationPoller } from "./notifications/poller.ts";
+import { runScheduledNotifications } from "./notifications/scheduled.ts";
 
 const config = loadConfig(Deno.env.toObject());
 const { deps, client } = await denoDeps(config);
@@ -21,7 +24,42 @@ const server = Deno.serve({
   },
 }, (request, info) => app.fetch(request, info));
 
+/** Runs `task` every `ms`, never overlapping itself, logging failures instead of dying. */
+function every(ms: number, name: string, task: () => Promise<unknown>) {
+  if (ms <= 0) return undefined;
+  let running = false;
+  const tick = async () => {
+    if (running) return;
+    running = true;
+    try {
+      await task();
+    } catch (error) {
+      deps.log({ level: "error", job: name, error: String(error) });
+    } finally {
+      running = false;
+    }
+  };
+  tick();
+  return setInterval(tick, ms);
+}
+const timers = [
+  every(config.scheduleIntervalSeconds * 1000, "scheduled_notifications", async () => {
+    const result = await runScheduledNotifications(deps.db, deps.hub, deps.clock());
+    deps.log({ level: "info", job: "scheduled_notifications", ...result });
+  }),
+  every(
+    config.notificationPollMs,
+    "notification_poll",
+    notificationPoller(
+      deps.db,
+      deps.hub,
+      deps.streams,
+    ),
+  ),
+];
+
 const shutdown = async () => {
+  timers.forEach((timer) => clearInterval(timer));
   await server.shutdown();
   client.close();
   Deno.exit(0);

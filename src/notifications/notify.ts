@@ -53,7 +53,7 @@ export function notificationSteps(
       dedupe_key: draft.dedupeKey ?? null,
       created_by: draft.createdBy,
       created_at: at,
-    }).onConflictDoNothing({ target: [notifications.recipient_id, notifications.dedupe_key] });
+    }).onConflictDoNothing({ target: [notifications.dedupe_key, notifications.recipient_id] });
   });
   return { steps, ids };
 }

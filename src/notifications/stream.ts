@@ -23,6 +23,8 @@ export type StreamRegistry = {
   open(userId: string, close: () => void): () => void;
   /** Open streams in this process (for tests and metrics). */
   size(): number;
+  /** Users with at least one open stream here. */
+  users(): string[];
 };
 
 /** A per-process registry; `maxPerUser` comes from SSE_MAX_STREAMS_PER_USER. */
@@ -49,6 +51,7 @@ export function streamRegistry(maxPerUser: number): StreamRegistry {
       return () => void drop(userId, streams, close);
     },
     size: () => total,
+    users: () => [...byUser.keys()],
   };
 }
 

@@ -77,6 +77,7 @@ export const clients = sqliteTable("clients", {
   ),
   index("clients_tenant_status_idx").on(t.tenant_id, t.status, t.created_at),
   index("clients_tenant_visa_expiry_idx").on(t.tenant_id, t.visa_expiry_date),
+  index("clients_tenant_passport_expiry_idx").on(t.tenant_id, t.passport_expiry_date),
   index("clients_tenant_last_name_idx").on(t.tenant_id, t.last_name, t.id),
   index("clients_agent_idx").on(t.agent_id),
 ]);

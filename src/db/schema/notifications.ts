@@ -41,7 +41,8 @@ export const notifications = sqliteTable("notifications", {
   created_at: text("created_at").notNull(),
 }, (t) => [
   uniqueIndex("notifications_recipient_seq_uq").on(t.recipient_id, t.seq),
-  uniqueIndex("notifications_recipient_dedupe_uq").on(t.recipient_id, t.dedupe_key),
+  // Led by dedupe_key so the scheduled job can look its keys up without a recipient.
+  uniqueIndex("notifications_dedupe_recipient_uq").on(t.dedupe_key, t.recipient_id),
   index("notifications_recipient_read_idx").on(t.recipient_id, t.read, t.seq),
   index("notifications_recipient_type_idx").on(t.recipient_id, t.type, t.seq),
 ]);

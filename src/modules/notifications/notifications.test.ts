@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
+import { createApp } from "../../app.ts";
 import { runBatch } from "../../db/batch.ts";
 import type { NotificationType } from "../../db/schema/index.ts";
+import { localHub } from "../../notifications/hub.ts";
 import { deliverNotifications, notificationSteps } from "../../notifications/notify.ts";
+import { notificationPoller } from "../../notifications/poller.ts";
+import { streamRegistry } from "../../notifications/stream.ts";
 import {
   assertError,
   buildWorld,
@@ -348,5 +352,30 @@ Deno.test("stream lifecycle: heartbeat, session end, cap and clean-up", async (s
       assert.equal(hub.listenerCount?.(), 0);
     },
   );
+  t.close();
+});
+
+Deno.test("a second instance delivers another instance's writes by polling", async () => {
+  const { t, w } = await setup();
+  const otherHub = localHub();
+  const otherStreams = streamRegistry(5);
+  const other = createApp({ ...t.deps, hub: otherHub, streams: otherStreams });
+  const poll = notificationPoller(t.db, otherHub, otherStreams);
+  const response = await other.request(`${BASE}/stream`, {
+    headers: { authorization: `Bearer ${w.tokens.consultant}` },
+  });
+  const stream = readSse(response);
+  await stream.connected();
+  await poll(); // learns where the user stands
+
+  await notify(t, w.users.consultant, 2); // published on the first instance's hub only
+  await quiet();
+  assert.equal(stream.events.length, 0);
+  await poll();
+  await stream.waitFor(2);
+  await poll(); // nothing new: no repeat
+  await quiet();
+  assert.deepEqual(seqs(stream), [1, 2]);
+  await stream.close();
   t.close();
 });

@@ -1,0 +1,17 @@
+/**
+ * `deno task reminders`: runs the scheduled notifications job once against
+ * DATABASE_URL and prints what it created (servers also run it on an interval).
+ * @module
+ */
+import { loadConfig } from "../config.ts";
+import { openLibsql } from "../db/libsql.ts";
+import { localHub } from "./hub.ts";
+import { runScheduledNotifications } from "./scheduled.ts";
+
+const config = loadConfig(Deno.env.toObject());
+const { client, db } = await openLibsql(config.database);
+const started = performance.now();
+// Nobody listens in this process; open streams pick the rows up by polling or replay.
+const result = await runScheduledNotifications(db, localHub(), new Date());
+console.log(JSON.stringify({ ...result, ms: Math.round(performance.now() - started) }));
+client.close();

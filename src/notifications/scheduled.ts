@@ -1,0 +1,184 @@
+/**
+ * The scheduled notifications (SPEC §5): reminders that are due and client visas
+ * and passports nearing expiry within each tenant's notice window.
+ *
+ * It is idempotent and tenant-safe. Each notification carries a dedupe key naming
+ * its event (`visa_expiry:<client>:<date>`), unique per recipient, so running the
+ * job again — every five minutes, after a crash, on two instances at once —
+ * notifies nobody twice; a changed date is a new event. Each tenant is read with
+ * its own tenant_id filter, "today" is the tenant's, and recipients are that
+ * tenant's active users only.
+ * @module
+ */
+import { and, eq, gte, inArray, isNull, lte } from "drizzle-orm";
+import { purgeStreamTickets } from "../auth/stream-tickets.ts";
+import { runBatch } from "../db/batch.ts";
+import type { Database } from "../db/database.ts";
+import { clients, notifications, reminders, tenants, users } from "../db/schema/index.ts";
+import { todayIn } from "../lib/fields.ts";
+import type { NotificationHub } from "./hub.ts";
+import { deliverNotifications, type NotificationDraft, notificationSteps } from "./notify.ts";
+
+/** Overdue reminders older than this are not announced (the job was not down that long). */
+const REMINDER_LOOKBACK_DAYS = 30;
+/** Notifications per batch; their ids are then read back in one query (D1: ≤ 100 parameters). */
+const BATCH_SIZE = 90;
+
+export type ScheduledResult = {
+  tenants: number;
+  created: { reminder_due: number; visa_expiry: number; passport_expiry: number };
+};
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+type Recipients = (client: { assigned_to: string | null; branch_id: string }) => string[];
+
+/** The client's consultant if active, else the active admins of the client's branch. */
+async function recipientsIn(db: Database, tenantId: string): Promise<Recipients> {
+  const staff = await db.select({ id: users.id, role: users.role, branch_id: users.branch_id })
+    .from(users).where(and(eq(users.tenant_id, tenantId), eq(users.is_active, true)));
+  const active = new Set(staff.map((u) => u.id));
+  const admins = new Map<string, string[]>();
+  for (const u of staff) {
+    if (u.role !== "branch_admin" || !u.branch_id) continue;
+    admins.set(u.branch_id, [...(admins.get(u.branch_id) ?? []), u.id]);
+  }
+  return (client) =>
+    client.assigned_to && active.has(client.assigned_to)
+      ? [client.assigned_to]
+      : admins.get(client.branch_id) ?? [];
+}
+
+const clientName = (c: { first_name: string; last_name: string }) =>
+  `${c.first_name} ${c.last_name}`;
+
+/** The drafts of one tenant's due reminders and expiring visas and passports. */
+async function draftsFor(
+  db: Database,
+  tenant: typeof tenants.$inferSelect,
+  now: Date,
+): Promise<NotificationDraft[]> {
+  const today = todayIn(tenant.settings.timezone, now);
+  const recipients = await recipientsIn(db, tenant.id);
+  const drafts: NotificationDraft[] = [];
+  const base = { tenantId: tenant.id, createdBy: null };
+  const liveClient = and(eq(clients.tenant_id, tenant.id), isNull(clients.deleted_at));
+  const person = {
+    id: clients.id,
+    first_name: clients.first_name,
+    last_name: clients.last_name,
+    assigned_to: clients.assigned_to,
+    branch_id: clients.branch_id,
+  };
+
+  const due = await db.select({
+    id: reminders.id,
+    date: reminders.date,
+    message: reminders.message,
+    assignee: reminders.assigned_to,
+    client: person,
+  }).from(reminders).innerJoin(clients, eq(clients.id, reminders.client_id)).where(and(
+    eq(reminders.tenant_id, tenant.id),
+    eq(reminders.done, false),
+    lte(reminders.date, today),
+    gte(reminders.date, addDays(today, -REMINDER_LOOKBACK_DAYS)),
+    liveClient,
+  ));
+  for (const r of due) {
+    // The reminder's own assignee first, then the client's consultant, then the branch admins.
+    const to = recipients({ ...r.client, assigned_to: r.assignee ?? r.client.assigned_to });
+    for (const recipientId of to) {
+      drafts.push({
+        ...base,
+        recipientId,
+        type: "reminder_due",
+        title: `Reminder: ${clientName(r.client)}`,
+        body: r.message,
+        meta: { reminder_id: r.id, client_id: r.client.id, date: r.date },
+        dedupeKey: `reminder_due:${r.id}:${r.date}`,
+      });
+    }
+  }
+
+  const windows = [
+    {
+      type: "visa_expiry" as const,
+      column: clients.visa_expiry_date,
+      days: tenant.settings.visa_expiry_notice_days,
+      what: "visa",
+    },
+    {
+      type: "passport_expiry" as const,
+      column: clients.passport_expiry_date,
+      days: tenant.settings.passport_expiry_notice_days,
+      what: "passport",
+    },
+  ];
+  for (const w of windows) {
+    const expiring = await db.select({ ...person, date: w.column }).from(clients).where(and(
+      liveClient,
+      gte(w.column, today),
+      lte(w.column, addDays(today, w.days)),
+    ));
+    for (const c of expiring) {
+      for (const recipientId of recipients(c)) {
+        drafts.push({
+          ...base,
+          recipientId,
+          type: w.type,
+          title: `${clientName(c)}'s ${w.what} expires on ${c.date}`,
+          meta: { client_id: c.id, expiry_date: c.date },
+          dedupeKey: `${w.type}:${c.id}:${c.date}`,
+        });
+      }
+    }
+  }
+  return drafts;
+}
+
+/** Drops drafts whose event the recipient was already told about. */
+async function unsent(db: Database, drafts: NotificationDraft[]): Promise<NotificationDraft[]> {
+  const sent = new Set<string>();
+  for (let i = 0; i < drafts.length; i += 90) {
+    const keys = drafts.slice(i, i + 90).map((d) => d.dedupeKey!);
+    const rows = await db.select({ key: notifications.dedupe_key, to: notifications.recipient_id })
+      .from(notifications).where(inArray(notifications.dedupe_key, keys));
+    for (const row of rows) sent.add(`${row.key}|${row.to}`);
+  }
+  return drafts.filter((d) => !sent.has(`${d.dedupeKey}|${d.recipientId}`));
+}
+
+/** Runs the job once over every active tenant, then delivers what it created. */
+export async function runScheduledNotifications(
+  db: Database,
+  hub: NotificationHub,
+  now: Date,
+): Promise<ScheduledResult> {
+  const result: ScheduledResult = {
+    tenants: 0,
+    created: { reminder_due: 0, visa_expiry: 0, passport_expiry: 0 },
+  };
+  const active = await db.select().from(tenants).where(eq(tenants.is_active, true));
+  for (const tenant of active) {
+    result.tenants++;
+    const drafts = await unsent(db, await draftsFor(db, tenant, now));
+    for (let i = 0; i < drafts.length; i += BATCH_SIZE) {
+      const chunk = drafts.slice(i, i + BATCH_SIZE);
+      const { steps, ids } = notificationSteps(db, chunk, now);
+      await runBatch(db, steps);
+      // A concurrent run may have won some of these; count what this run inserted.
+      const mine = await db.select({ id: notifications.id, type: notifications.type })
+        .from(notifications).where(inArray(notifications.id, ids));
+      for (const row of mine) {
+        result.created[row.type as keyof ScheduledResult["created"]]++;
+      }
+      await deliverNotifications(db, hub, mine.map((row) => row.id));
+    }
+  }
+  await purgeStreamTickets(db, now);
+  return result;
+}
