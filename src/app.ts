@@ -22,6 +22,7 @@ import { branchesRouter } from "./modules/branches/branches.routes.ts";
 import { clientsRouter } from "./modules/clients/clients.routes.ts";
 import { healthRouter } from "./modules/health/health.routes.ts";
 import { notificationsRouter } from "./modules/notifications/notifications.routes.ts";
+import { notificationsDemoRouter } from "./modules/notifications-demo/notifications-demo.routes.ts";
 import { regionsRouter } from "./modules/regions/regions.routes.ts";
 import { tenantsRouter } from "./modules/tenants/tenants.routes.ts";
 import { usersRouter } from "./modules/users/users.routes.ts";
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, visaApplicationsRouter);
   app.route(API_PREFIX, auditLogsRouter);
   app.route(API_PREFIX, notificationsRouter);
+  app.route("/", notificationsDemoRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
