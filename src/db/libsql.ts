@@ -5,11 +5,13 @@
  * @module
  */
 import { type Client, createClient } from "@libsql/client";
-import { drizzle } from "drizzle-orm/libsql";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import * as schema from "./schema/index.ts";
-import type { Database } from "./database.ts";
 
 export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: string };
+
+/** The libSQL flavour of {@link Database}, which the migrator needs. */
+export type LibsqlDatabase = LibSQLDatabase<typeof schema>;
 
 /**
  * Creates the client and the drizzle handle over it. Foreign keys are switched on
@@ -17,7 +19,7 @@ export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: strin
  */
 export async function openLibsql(
   options: DatabaseOptions,
-): Promise<{ client: Client; db: Database }> {
+): Promise<{ client: Client; db: LibsqlDatabase }> {
   const client = createClient({
     url: options.url,
     authToken: options.authToken,

@@ -4,7 +4,7 @@
  * @module
  */
 import { migrate } from "drizzle-orm/libsql/migrator";
-import type { Database } from "./database.ts";
+import type { LibsqlDatabase } from "./libsql.ts";
 
 export const MIGRATIONS_FOLDER = new URL("../../migrations", import.meta.url).pathname;
 
@@ -13,6 +13,6 @@ export const MIGRATIONS_FOLDER = new URL("../../migrations", import.meta.url).pa
  * `PRAGMA foreign_keys`: a migration that rebuilds a referenced table must start
  * with `PRAGMA defer_foreign_keys = ON` (works on libSQL and D1 alike).
  */
-export async function migrateDatabase(db: Database): Promise<void> {
+export async function migrateDatabase(db: LibsqlDatabase): Promise<void> {
   await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 }
