@@ -22,6 +22,7 @@ import { branchesRouter } from "./modules/branches/branches.routes.ts";
 import { clientsRouter } from "./modules/clients/clients.routes.ts";
 import { healthRouter } from "./modules/health/health.routes.ts";
 import { regionsRouter } from "./modules/regions/regions.routes.ts";
+import { remindersRouter } from "./modules/reminders/reminders.routes.ts";
 import { tasksRouter } from "./modules/tasks/tasks.routes.ts";
 import { tenantsRouter } from "./modules/tenants/tenants.routes.ts";
 import { usersRouter } from "./modules/users/users.routes.ts";
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, visaReferenceRouter);
   app.route(API_PREFIX, visaApplicationsRouter);
   app.route(API_PREFIX, tasksRouter);
+  app.route(API_PREFIX, remindersRouter);
   app.route(API_PREFIX, auditLogsRouter);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
