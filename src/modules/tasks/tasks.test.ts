@@ -414,6 +414,37 @@ Deno.test("tasks: fields, tags, status and completed_at", async (s) => {
     assert.equal(stored.status, "cancelled");
   });
 
+  await s.step(
+    "racing status changes never both land from the same status (409 for the loser)",
+    async () => {
+      // Whether the two reads interleave depends on scheduling; when they do, the
+      // status guard must refuse one. Either way the audit trail must be a chain.
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const task = await createTask(t, token);
+        const responses = await Promise.all([
+          patch(t, token, task.id, { status: "done" }),
+          patch(t, as(w, "superAdmin"), task.id, { status: "cancelled" }),
+        ]);
+        for (const res of responses) {
+          if (res.status !== 200) assertError(res, 409, "conflict");
+        }
+        assert.ok(responses.some((res) => res.status === 200));
+        const moves = (await t.db.all<{ before: string; after: string }>(
+          sql`SELECT before, after FROM audit_logs WHERE entity_id = ${task.id} AND action = 'update' ORDER BY id`,
+        )).map((row) => [JSON.parse(row.before).status, JSON.parse(row.after).status]);
+        assert.equal(moves.length, responses.filter((res) => res.status === 200).length);
+        let status = "todo";
+        for (const [from, to] of moves) {
+          assert.equal(from, status, `a move from a status the task no longer had: ${moves}`);
+          status = to;
+        }
+        const stored = await ok(call(t, "GET", `${BASE}/${task.id}`, token));
+        assert.equal(stored.status, status);
+        assert.equal(stored.completed_at === null, status !== "done");
+      }
+    },
+  );
+
   await s.step("bad bodies are 422 with details and write nothing", async () => {
     const task = await createTask(t, token);
     const before = await tableCounts(t.db);
