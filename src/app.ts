@@ -24,6 +24,8 @@ import { healthRouter } from "./modules/health/health.routes.ts";
 import { notificationsRouter } from "./modules/notifications/notifications.routes.ts";
 import { notificationsDemoRouter } from "./modules/notifications-demo/notifications-demo.routes.ts";
 import { regionsRouter } from "./modules/regions/regions.routes.ts";
+import { remindersRouter } from "./modules/reminders/reminders.routes.ts";
+import { tasksRouter } from "./modules/tasks/tasks.routes.ts";
 import { tenantsRouter } from "./modules/tenants/tenants.routes.ts";
 import { usersRouter } from "./modules/users/users.routes.ts";
 import { visaApplicationsRouter } from "./modules/visa-applications/visa-applications.routes.ts";
@@ -75,6 +77,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, clientsRouter);
   app.route(API_PREFIX, visaReferenceRouter);
   app.route(API_PREFIX, visaApplicationsRouter);
+  app.route(API_PREFIX, tasksRouter);
+  app.route(API_PREFIX, remindersRouter);
   app.route(API_PREFIX, auditLogsRouter);
   app.route(API_PREFIX, notificationsRouter);
   app.route("/", notificationsDemoRouter);

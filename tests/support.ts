@@ -20,6 +20,7 @@ import { memoryRateLimiter } from "../src/lib/rate-limit.ts";
 import { localHub } from "../src/notifications/hub.ts";
 import { streamRegistry } from "../src/notifications/stream.ts";
 import type { Role } from "../src/scope/roles.ts";
+import { scopeOf, type TenantScope } from "../src/scope/scope.ts";
 import { DEFAULT_SETTINGS } from "../src/modules/tenants/tenants.schemas.ts";
 
 export const PASSWORD = "test-password-123";
@@ -293,4 +294,22 @@ export async function auditOf(t: TestApp, res: Res): Promise<AuditRow[]> {
   assert.ok(requestId, "response without X-Request-ID");
   return await t.db.select().from(audit_logs).where(eq(audit_logs.request_id, requestId))
     .orderBy(asc(audit_logs.id));
+}
+
+/**
+ * The scope a tenant user of the world gets on its requests (through the real
+ * scopeOf), for tests that build a selector's query directly, e.g. EXPLAIN checks.
+ */
+export function scopeFor(w: World, who: Who): TenantScope {
+  const user = w.users[who];
+  const scope = scopeOf({
+    userId: user.id,
+    role: user.role,
+    tenantId: user.tenant_id,
+    regionId: user.region_id,
+    branchId: user.branch_id,
+    sessionId: "test",
+  }, null);
+  if (scope.level === "platform") throw new Error(`${who} has no tenant scope`);
+  return scope;
 }

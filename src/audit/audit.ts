@@ -12,6 +12,7 @@ import type { Actor } from "../scope/scope.ts";
 export type AuditAction =
   | "create"
   | "update"
+  | "comment"
   | "delete"
   | "restore"
   | "deactivate"

@@ -13,6 +13,7 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { ApiError } from "../lib/errors.ts";
 import type { Database } from "./database.ts";
 
@@ -24,6 +25,19 @@ export type BatchStep = BatchItem<"sqlite"> | Guard;
 /** Declares a guard for {@link runBatch}. */
 export function guard(holds: SQL, error: ApiError): Guard {
   return { kind: "guard", holds, error };
+}
+
+/**
+ * A guard that the row read before the batch is still there when it lands, so an
+ * edit racing a delete answers `error` (a 404) instead of auditing a change that
+ * touched nothing.
+ */
+export function rowExists(
+  table: SQLiteTable & { id: SQLiteColumn },
+  id: string,
+  error: ApiError,
+): Guard {
+  return guard(sql`EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${id})`, error);
 }
 
 /** Maps a unique-index name to the conflict it means for the caller. */

@@ -64,3 +64,15 @@ export function todayIn(timeZone: string, now: Date): string {
   })
     .format(now);
 }
+
+/** A user-id list filter (`assigned_to`, `created_by`) that also takes `me`, the caller. */
+export const userFilter = (who: string) =>
+  z.string().max(64).optional().openapi({
+    description: `${who}'s user id, or \`me\` for the caller.`,
+    example: "me",
+  });
+
+/** The user id a {@link userFilter} names: `me` is the caller. */
+export function filterUserId(value: string, callerId: string): string {
+  return value === "me" ? callerId : value;
+}

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { ApiError } from "./errors.ts";
 
@@ -54,11 +54,16 @@ export function pageSchema<T extends z.ZodType>(row: T, name: string) {
   }).openapi(name);
 }
 
-/** How a list may be ordered: sortable (non-null) columns by field name, and the tie-breaker id. */
+/**
+ * How a list may be ordered: sortable columns by field name, and the tie-breaker id.
+ * Columns that may hold NULL are named in `nullable`: their NULLs sort after every
+ * value whichever the direction (an undated task comes after the dated ones).
+ */
 export type Ordering = {
   columns: Record<string, SQLiteColumn>;
   id: SQLiteColumn;
   default: string;
+  nullable?: readonly SQLiteColumn[];
 };
 
 /** Loads rows of the filtered set: `where` is the keyset condition (cursor mode) or undefined. */
@@ -67,7 +72,7 @@ export type RowSource<Row> = {
   count: () => Promise<number>;
 };
 
-type Cursor = { o: string; v: string | number; id: string };
+type Cursor = { o: string; v: string | number | null; id: string };
 
 function encodeCursor(cursor: Cursor): string {
   const bytes = new TextEncoder().encode(JSON.stringify(cursor));
@@ -80,7 +85,8 @@ function decodeCursor(raw: string, ordering: string): Cursor {
     const b64 = raw.replaceAll("-", "+").replaceAll("_", "/");
     const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
     const cursor = JSON.parse(new TextDecoder().decode(bytes)) as Cursor;
-    const valueOk = typeof cursor.v === "string" || typeof cursor.v === "number";
+    const valueOk = typeof cursor.v === "string" || typeof cursor.v === "number" ||
+      cursor.v === null;
     if (valueOk && typeof cursor.id === "string" && cursor.o === ordering) return cursor;
   } catch { /* answered below */ }
   throw new ApiError(422, "validation_error", "Invalid cursor for this list and ordering.", [
@@ -115,9 +121,14 @@ export async function paginate<Row extends { id: string }>(
   const field = descending ? orderingName.slice(1) : orderingName;
   const column = ordering.columns[field];
   const direction = descending ? desc : asc;
+  const nullable = ordering.nullable?.includes(column) ?? false;
+  // SQLite sorts NULL first ascending; NULLS LAST keeps them at the end both ways.
+  const sortColumn = nullable
+    ? sql`${column} ${sql.raw(descending ? "DESC" : "ASC")} NULLS LAST`
+    : direction(column);
   const orderBy = column === ordering.id
     ? [direction(ordering.id)]
-    : [direction(column), direction(ordering.id)];
+    : [sortColumn, direction(ordering.id)];
 
   if (query.cursor !== undefined) {
     if (query.page !== undefined) {
@@ -126,7 +137,7 @@ export async function paginate<Row extends { id: string }>(
       ]);
     }
     const cursor = query.cursor === "" ? null : decodeCursor(query.cursor, orderingName);
-    const seek = cursor ? seekPast(cursor, column, ordering.id, descending) : undefined;
+    const seek = cursor ? seekPast(cursor, column, ordering.id, descending, nullable) : undefined;
     const rows = await source.rows(seek, orderBy, pageSize + 1, 0);
     const results = rows.slice(0, pageSize);
     const last = results.at(-1);
@@ -151,18 +162,24 @@ export async function paginate<Row extends { id: string }>(
   return { count, next, previous, results };
 }
 
-function cursorValue(row: { id: string }, field: string): string | number {
+function cursorValue(row: { id: string }, field: string): string | number | null {
   const value = (row as Record<string, unknown>)[field];
+  if (value === null || value === undefined) return null;
   return typeof value === "number" ? value : String(value);
 }
 
+/** The rows after the cursor's row in the list's order (NULLs last for nullable columns). */
 function seekPast(
   cursor: Cursor,
   column: SQLiteColumn,
   id: SQLiteColumn,
   descending: boolean,
+  nullable: boolean,
 ): SQL {
   const beyond = descending ? lt : gt;
   if (column === id) return beyond(id, cursor.id);
-  return or(beyond(column, cursor.v), and(eq(column, cursor.v), beyond(id, cursor.id))) as SQL;
+  if (cursor.v === null) return and(isNull(column), beyond(id, cursor.id)) as SQL;
+  const sameValue = and(eq(column, cursor.v), beyond(id, cursor.id));
+  const later = or(beyond(column, cursor.v), sameValue) as SQL;
+  return nullable ? or(later, isNull(column)) as SQL : later;
 }

@@ -1,5 +1,6 @@
 /** Reads of clients within the caller's scope. @module */
-import { and, eq, gte, isNull, lte, type SQL } from "drizzle-orm";
+import { and, eq, gte, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { type Guard, guard } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { clients } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
@@ -75,4 +76,15 @@ export async function getClient(
   const [row] = await db.select().from(clients).where(and(...conditions));
   if (!row) throw notFound("Client");
   return row;
+}
+
+/**
+ * getClient's write-time twin: a batch step that aborts with 404 unless the client
+ * is still live when the batch lands (it may be deleted between read and write).
+ */
+export function clientLiveGuard(clientId: string): Guard {
+  return guard(
+    sql`EXISTS (SELECT 1 FROM ${clients} WHERE ${clients.id} = ${clientId} AND ${clients.deleted_at} IS NULL)`,
+    notFound("Client"),
+  );
 }

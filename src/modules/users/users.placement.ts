@@ -3,7 +3,10 @@
  * the placing manager's scope: a region or branch outside it is a 404.
  * @module
  */
+import { sql } from "drizzle-orm";
+import { type Guard, guard } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
+import { users } from "../../db/schema/index.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { placementOf, type Role } from "../../scope/roles.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -68,16 +71,29 @@ export function coversBranch(
 /**
  * Checks a user named as the assignee of a branch's record: visible to the writer
  * (404 otherwise, like any id outside scope), active, and working in that branch.
+ * A record of no branch (a task with no client) passes `null`: any visible,
+ * active user may take it.
  */
 export async function requireAssignee(
   db: Database,
   scope: TenantScope,
   userId: string,
-  branch: { id: string; region_id: string },
+  branch: { id: string; region_id: string } | null,
 ): Promise<void> {
   const user = await getUser(db, scope, userId);
   if (!user.is_active) throw invalid("assigned_to", "The assignee is deactivated.");
-  if (!coversBranch(user, branch)) {
+  if (branch && !coversBranch(user, branch)) {
     throw invalid("assigned_to", "The assignee does not work in the client's branch.");
   }
+}
+
+/**
+ * requireAssignee's write-time twin: a batch step that aborts with the same 422
+ * unless the assignee is still active when the batch lands.
+ */
+export function assigneeActiveGuard(userId: string): Guard {
+  return guard(
+    sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${userId} AND ${users.is_active} = 1)`,
+    invalid("assigned_to", "The assignee is deactivated."),
+  );
 }

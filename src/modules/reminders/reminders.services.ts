@@ -1,0 +1,142 @@
+/**
+ * Reminder writes. Every role creates and edits reminders of clients in its scope;
+ * branch_admin and above delete them (hard delete, audited). The assignee must
+ * work in the client's branch; a new reminder goes to its writer when the writer
+ * does. The client of a reminder never changes.
+ * @module
+ */
+import type { z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { auditStatement, changedFields } from "../../audit/audit.ts";
+import { type BatchStep, rowExists, runBatch } from "../../db/batch.ts";
+import type { Database } from "../../db/database.ts";
+import { reminders } from "../../db/schema/index.ts";
+import { notFound } from "../../lib/errors.ts";
+import { hardDeleteSteps } from "../../lib/hard-delete.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import type { RequestMeta } from "../../lib/request-meta.ts";
+import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
+import type { TenantScope } from "../../scope/scope.ts";
+import { getBranch } from "../branches/branches.selectors.ts";
+import { clientLiveGuard, getClient } from "../clients/clients.selectors.ts";
+import { assigneeActiveGuard, coversBranch, requireAssignee } from "../users/users.placement.ts";
+import type { CreateReminderSchema, Reminder, UpdateReminderSchema } from "./reminders.schemas.ts";
+import { getReminder } from "./reminders.selectors.ts";
+
+const reminderExists = (id: string) => rowExists(reminders, id, notFound("Reminder"));
+
+/** done_at after a write: set when it becomes done, cleared when it is undone. */
+function doneAt(before: Reminder | null, done: boolean, now: string): string | null {
+  if (before && before.done === done) return before.done_at;
+  return done ? now : null;
+}
+
+/** Creates a reminder for a live client in scope. */
+export async function createReminder(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  input: z.infer<typeof CreateReminderSchema>,
+): Promise<Reminder> {
+  const client = await getClient(db, scope, input.client_id);
+  let assignedTo = input.assigned_to ?? null;
+  if (input.assigned_to !== null) {
+    const branch = await getBranch(db, scope, client.branch_id);
+    if (assignedTo) await requireAssignee(db, scope, assignedTo, branch);
+    else {
+      const { actor } = scope;
+      const me = { role: actor.role, region_id: actor.regionId, branch_id: actor.branchId };
+      assignedTo = coversBranch(me, branch) ? actor.userId : null;
+    }
+  }
+  const now = meta.now.toISOString();
+  const done = input.done ?? false;
+  const reminder: Reminder = {
+    id: uuidv7(meta.now.getTime()),
+    tenant_id: scope.tenantId,
+    client_id: client.id,
+    date: input.date,
+    message: input.message,
+    assigned_to: assignedTo,
+    done,
+    done_at: doneAt(null, done, now),
+    created_at: now,
+    updated_at: now,
+    created_by: scope.actor.userId,
+    updated_by: scope.actor.userId,
+  };
+  const steps: BatchStep[] = [clientLiveGuard(client.id)];
+  if (assignedTo) steps.push(assigneeActiveGuard(assignedTo));
+  steps.push(
+    db.insert(reminders).values(reminder),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "create",
+      entityType: "reminder",
+      entityId: reminder.id,
+      after: reminder,
+    }),
+  );
+  await runBatch(db, steps);
+  return reminder;
+}
+
+/** Changes a reminder: date, message, assignee, done. */
+export async function updateReminder(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+  input: z.infer<typeof UpdateReminderSchema>,
+): Promise<Reminder> {
+  const before = await getReminder(db, scope, id);
+  const assignedTo = input.assigned_to !== undefined ? input.assigned_to : before.assigned_to;
+  const reassigns = assignedTo !== null && assignedTo !== before.assigned_to;
+  if (reassigns) {
+    const client = await getClient(db, scope, before.client_id);
+    await requireAssignee(db, scope, assignedTo, await getBranch(db, scope, client.branch_id));
+  }
+  const now = meta.now.toISOString();
+  const after: Reminder = {
+    ...before,
+    ...input,
+    assigned_to: assignedTo,
+    done_at: doneAt(before, input.done ?? before.done, now),
+    updated_at: now,
+    updated_by: scope.actor.userId,
+  };
+  const diff = changedFields(before, after);
+  if (Object.keys(diff.after).length === 0) return before;
+
+  const steps: BatchStep[] = [reminderExists(id)];
+  if (reassigns) steps.push(assigneeActiveGuard(assignedTo));
+  const { id: _id, tenant_id: _t, client_id: _cl, created_at: _c, created_by: _cb, ...changes } =
+    after;
+  steps.push(
+    db.update(reminders).set(changes).where(eq(reminders.id, id)),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "update",
+      entityType: "reminder",
+      entityId: id,
+      ...diff,
+    }),
+  );
+  await runBatch(db, steps);
+  return after;
+}
+
+/** Deletes a reminder for good (branch_admin and up), its row kept in the audit entry. */
+export async function deleteReminder(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<void> {
+  const before = await getReminder(db, scope, id);
+  requireBranchAdminOrAbove(scope, "delete reminders");
+  await runBatch(db, [
+    reminderExists(id),
+    ...hardDeleteSteps(db, scope, meta, { table: reminders, entityType: "reminder", before }),
+  ]);
+}
