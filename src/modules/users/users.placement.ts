@@ -3,7 +3,10 @@
  * the placing manager's scope: a region or branch outside it is a 404.
  * @module
  */
+import { sql } from "drizzle-orm";
+import { type Guard, guard } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
+import { users } from "../../db/schema/index.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { placementOf, type Role } from "../../scope/roles.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -80,4 +83,12 @@ export async function requireAssignee(
   if (!coversBranch(user, branch)) {
     throw invalid("assigned_to", "The assignee does not work in the client's branch.");
   }
+}
+
+/** The write-time half of {@link requireAssignee}: the assignee is still active when the batch lands. */
+export function assigneeStillActive(userId: string): Guard {
+  return guard(
+    sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${userId} AND ${users.is_active} = 1)`,
+    invalid("assigned_to", "The assignee is deactivated."),
+  );
 }
