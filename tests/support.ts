@@ -286,3 +286,19 @@ export async function auditOf(t: TestApp, res: Res): Promise<AuditRow[]> {
   return await t.db.select().from(audit_logs).where(eq(audit_logs.request_id, requestId))
     .orderBy(asc(audit_logs.id));
 }
+
+/**
+ * Lands `competing` (another request) just before the next batch the app sends,
+ * that is between a request's reads and its write: the write-time guards, not the
+ * reads, must then decide. Only the database handle is wrapped, for one batch.
+ */
+export function beforeNextBatch(t: TestApp, competing: () => Promise<unknown>): void {
+  const db = t.db;
+  const batch = db.batch;
+  const delayed: typeof batch = async (items) => {
+    db.batch = batch;
+    await competing();
+    return await db.batch(items);
+  };
+  db.batch = delayed;
+}
