@@ -17,6 +17,8 @@ import {
 } from "./lib/middleware.ts";
 import { createRouter } from "./lib/router.ts";
 import { agentsRouter } from "./modules/agents/agents.routes.ts";
+import { applicationReferenceRouter } from "./modules/application-reference/application-reference.routes.ts";
+import { applicationsRouter } from "./modules/applications/applications.routes.ts";
 import { auditLogsRouter } from "./modules/audit-logs/audit-logs.routes.ts";
 import { branchesRouter } from "./modules/branches/branches.routes.ts";
 import { clientsRouter } from "./modules/clients/clients.routes.ts";
@@ -79,6 +81,8 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, visaApplicationsRouter);
   app.route(API_PREFIX, tasksRouter);
   app.route(API_PREFIX, remindersRouter);
+  app.route(API_PREFIX, applicationReferenceRouter);
+  app.route(API_PREFIX, applicationsRouter);
   app.route(API_PREFIX, auditLogsRouter);
   app.route(API_PREFIX, notificationsRouter);
   app.route("/", notificationsDemoRouter);

@@ -313,3 +313,19 @@ export function scopeFor(w: World, who: Who): TenantScope {
   if (scope.level === "platform") throw new Error(`${who} has no tenant scope`);
   return scope;
 }
+
+/**
+ * Lands `competing` (another request) just before the next batch the app sends,
+ * that is between a request's reads and its write: the write-time guards, not the
+ * reads, must then decide. Only the database handle is wrapped, for one batch.
+ */
+export function beforeNextBatch(t: TestApp, competing: () => Promise<unknown>): void {
+  const db = t.db;
+  const batch = db.batch;
+  const delayed: typeof batch = async (items) => {
+    db.batch = batch;
+    await competing();
+    return await db.batch(items);
+  };
+  db.batch = delayed;
+}

@@ -14,6 +14,11 @@ export const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Use YYYY-MM
   "Not a calendar date.",
 ).openapi({ example: "2027-03-31" });
 
+/** A calendar month `YYYY-MM` (a course intake). */
+export const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Use YYYY-MM.").openapi({
+  example: "2027-02",
+});
+
 /** ISO 3166-1 alpha-2, stored upper-case. */
 export const countryCode = z.string().trim().toUpperCase().regex(
   /^[A-Z]{2}$/,

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { ApiError } from "./errors.ts";
 
@@ -55,15 +55,15 @@ export function pageSchema<T extends z.ZodType>(row: T, name: string) {
 }
 
 /**
- * How a list may be ordered: sortable columns by field name, and the tie-breaker id.
- * Columns that may hold NULL are named in `nullable`: their NULLs sort after every
- * value whichever the direction (an undated task comes after the dated ones).
+ * How a list may be ordered: by field name, a column or several compared in turn
+ * (`position` of stages is type, then position), and the tie-breaker id. A nullable
+ * column sorts its NULLs first ascending and last descending, as SQLite does. Rows
+ * carry each column under its column name.
  */
 export type Ordering = {
-  columns: Record<string, SQLiteColumn>;
+  columns: Record<string, SQLiteColumn | readonly SQLiteColumn[]>;
   id: SQLiteColumn;
   default: string;
-  nullable?: readonly SQLiteColumn[];
 };
 
 /** Loads rows of the filtered set: `where` is the keyset condition (cursor mode) or undefined. */
@@ -72,7 +72,8 @@ export type RowSource<Row> = {
   count: () => Promise<number>;
 };
 
-type Cursor = { o: string; v: string | number | null; id: string };
+type CursorValue = string | number | null;
+type Cursor = { o: string; v: CursorValue[]; id: string };
 
 function encodeCursor(cursor: Cursor): string {
   const bytes = new TextEncoder().encode(JSON.stringify(cursor));
@@ -80,14 +81,26 @@ function encodeCursor(cursor: Cursor): string {
     .replaceAll("=", "");
 }
 
-function decodeCursor(raw: string, ordering: string): Cursor {
+const isCursorValue = (v: unknown): v is CursorValue =>
+  v === null || typeof v === "string" || typeof v === "number";
+
+function decodeCursor(raw: string, ordering: string, keyCount: number): Cursor {
   try {
     const b64 = raw.replaceAll("-", "+").replaceAll("_", "/");
     const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-    const cursor = JSON.parse(new TextDecoder().decode(bytes)) as Cursor;
-    const valueOk = typeof cursor.v === "string" || typeof cursor.v === "number" ||
-      cursor.v === null;
-    if (valueOk && typeof cursor.id === "string" && cursor.o === ordering) return cursor;
+    const cursor = JSON.parse(new TextDecoder().decode(bytes)) as {
+      o: unknown;
+      v: unknown;
+      id: unknown;
+    };
+    // A cursor handed out before orderings had several keys carries one value, not a list.
+    const values = Array.isArray(cursor.v) ? cursor.v : keyCount ? [cursor.v] : [];
+    if (
+      values.length === keyCount && values.every(isCursorValue) &&
+      typeof cursor.id === "string" && cursor.o === ordering
+    ) {
+      return { o: ordering, v: values, id: cursor.id };
+    }
   } catch { /* answered below */ }
   throw new ApiError(422, "validation_error", "Invalid cursor for this list and ordering.", [
     { path: ["cursor"], message: "Invalid cursor" },
@@ -119,16 +132,11 @@ export async function paginate<Row extends { id: string }>(
   const orderingName = query.ordering ?? ordering.default;
   const descending = orderingName.startsWith("-");
   const field = descending ? orderingName.slice(1) : orderingName;
-  const column = ordering.columns[field];
+  const sortColumns = ordering.columns[field];
+  const keys = (Array.isArray(sortColumns) ? sortColumns : [sortColumns as SQLiteColumn])
+    .filter((column) => column !== ordering.id);
   const direction = descending ? desc : asc;
-  const nullable = ordering.nullable?.includes(column) ?? false;
-  // SQLite sorts NULL first ascending; NULLS LAST keeps them at the end both ways.
-  const sortColumn = nullable
-    ? sql`${column} ${sql.raw(descending ? "DESC" : "ASC")} NULLS LAST`
-    : direction(column);
-  const orderBy = column === ordering.id
-    ? [direction(ordering.id)]
-    : [sortColumn, direction(ordering.id)];
+  const orderBy = [...keys.map((column) => direction(column)), direction(ordering.id)];
 
   if (query.cursor !== undefined) {
     if (query.page !== undefined) {
@@ -136,14 +144,20 @@ export async function paginate<Row extends { id: string }>(
         { path: ["page"], message: "page cannot be combined with cursor" },
       ]);
     }
-    const cursor = query.cursor === "" ? null : decodeCursor(query.cursor, orderingName);
-    const seek = cursor ? seekPast(cursor, column, ordering.id, descending, nullable) : undefined;
+    const cursor = query.cursor === ""
+      ? null
+      : decodeCursor(query.cursor, orderingName, keys.length);
+    const seek = cursor ? seekPast(cursor, keys, ordering.id, descending) : undefined;
     const rows = await source.rows(seek, orderBy, pageSize + 1, 0);
     const results = rows.slice(0, pageSize);
     const last = results.at(-1);
     const next = rows.length > pageSize && last
       ? withParams(url, {
-        cursor: encodeCursor({ o: orderingName, v: cursorValue(last, field), id: last.id }),
+        cursor: encodeCursor({
+          o: orderingName,
+          v: keys.map((column) => cursorValue(last, column.name)),
+          id: last.id,
+        }),
         page: null,
       })
       : null;
@@ -162,24 +176,38 @@ export async function paginate<Row extends { id: string }>(
   return { count, next, previous, results };
 }
 
-function cursorValue(row: { id: string }, field: string): string | number | null {
+function cursorValue(row: { id: string }, field: string): CursorValue {
   const value = (row as Record<string, unknown>)[field];
   if (value === null || value === undefined) return null;
   return typeof value === "number" ? value : String(value);
 }
 
-/** The rows after the cursor's row in the list's order (NULLs last for nullable columns). */
+/**
+ * The rows after the cursor in list order: for keys k1…kn and the id, the OR over i
+ * of "k1…k(i-1) equal and ki beyond". NULL follows SQLite's order (first ascending,
+ * last descending); NOT NULL columns get plain comparisons, which the indexes serve.
+ */
 function seekPast(
   cursor: Cursor,
-  column: SQLiteColumn,
+  keys: readonly SQLiteColumn[],
   id: SQLiteColumn,
   descending: boolean,
-  nullable: boolean,
 ): SQL {
-  const beyond = descending ? lt : gt;
-  if (column === id) return beyond(id, cursor.id);
-  if (cursor.v === null) return and(isNull(column), beyond(id, cursor.id)) as SQL;
-  const sameValue = and(eq(column, cursor.v), beyond(id, cursor.id));
-  const later = or(beyond(column, cursor.v), sameValue) as SQL;
-  return nullable ? or(later, isNull(column)) as SQL : later;
+  const beyond = (column: SQLiteColumn, value: CursorValue): SQL | undefined => {
+    if (value === null) return descending ? undefined : isNotNull(column);
+    const past = descending ? lt(column, value) : gt(column, value);
+    return descending && !column.notNull ? or(past, isNull(column)) : past;
+  };
+  const branches: SQL[] = [];
+  const equalSoFar: SQL[] = [];
+  const pairs: [SQLiteColumn, CursorValue][] = [
+    ...keys.map((column, i): [SQLiteColumn, CursorValue] => [column, cursor.v[i]]),
+    [id, cursor.id],
+  ];
+  for (const [column, value] of pairs) {
+    const past = beyond(column, value);
+    if (past) branches.push(equalSoFar.length ? and(...equalSoFar, past)! : past);
+    equalSoFar.push(value === null ? isNull(column) : eq(column, value));
+  }
+  return or(...branches)!;
 }

@@ -77,14 +77,3 @@ export async function getClient(
   if (!row) throw notFound("Client");
   return row;
 }
-
-/**
- * getClient's write-time twin: a batch step that aborts with 404 unless the client
- * is still live when the batch lands (it may be deleted between read and write).
- */
-export function clientLiveGuard(clientId: string): Guard {
-  return guard(
-    sql`EXISTS (SELECT 1 FROM ${clients} WHERE ${clients.id} = ${clientId} AND ${clients.deleted_at} IS NULL)`,
-    notFound("Client"),
-  );
-}

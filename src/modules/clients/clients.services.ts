@@ -8,9 +8,9 @@
 import type { z } from "@hono/zod-openapi";
 import { eq, sql } from "drizzle-orm";
 import { auditStatement, changedFields } from "../../audit/audit.ts";
-import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
+import { type BatchStep, type Guard, guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
-import { agents, branches, clients, users } from "../../db/schema/index.ts";
+import { agents, branches, clients } from "../../db/schema/index.ts";
 import { ApiError, notFound } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
@@ -20,7 +20,7 @@ import type { TenantScope } from "../../scope/scope.ts";
 import { getAgent } from "../agents/agents.selectors.ts";
 import type { Branch } from "../branches/branches.schemas.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
-import { requireAssignee } from "../users/users.placement.ts";
+import { assigneeStillActive, requireAssignee } from "../users/users.placement.ts";
 import type { Client, CreateClientSchema, UpdateClientSchema } from "./clients.schemas.ts";
 import { getClient } from "./clients.selectors.ts";
 
@@ -52,12 +52,7 @@ function referenceGuards(
       notFound("Branch"),
     ));
   }
-  if (client.assigned_to) {
-    steps.push(guard(
-      sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${client.assigned_to} AND ${users.is_active} = 1)`,
-      invalid("assigned_to", "The assignee is deactivated."),
-    ));
-  }
+  if (client.assigned_to) steps.push(assigneeStillActive(client.assigned_to));
   if (client.agent_id) {
     steps.push(guard(
       sql`EXISTS (SELECT 1 FROM ${agents} WHERE ${agents.id} = ${client.agent_id} AND ${agents.deleted_at} IS NULL)`,
@@ -65,6 +60,17 @@ function referenceGuards(
     ));
   }
   return steps;
+}
+
+/**
+ * The guard of a write to a client's rows (applications, profiles, …): the client
+ * is still live when the batch lands, else the same 404 a deleted client gets.
+ */
+export function clientStillLive(clientId: string): Guard {
+  return guard(
+    sql`EXISTS (SELECT 1 FROM ${clients} WHERE ${clients.id} = ${clientId} AND ${clients.deleted_at} IS NULL)`,
+    notFound("Client"),
+  );
 }
 
 /** Creates a client in a branch of the caller's scope; a consultant's own clients are assigned to it. */

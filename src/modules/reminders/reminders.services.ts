@@ -18,8 +18,9 @@ import type { RequestMeta } from "../../lib/request-meta.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
-import { clientLiveGuard, getClient } from "../clients/clients.selectors.ts";
-import { assigneeActiveGuard, coversBranch, requireAssignee } from "../users/users.placement.ts";
+import { getClient } from "../clients/clients.selectors.ts";
+import { clientStillLive } from "../clients/clients.services.ts";
+import { assigneeStillActive, coversBranch, requireAssignee } from "../users/users.placement.ts";
 import type { CreateReminderSchema, Reminder, UpdateReminderSchema } from "./reminders.schemas.ts";
 import { getReminder } from "./reminders.selectors.ts";
 
@@ -65,8 +66,8 @@ export async function createReminder(
     created_by: scope.actor.userId,
     updated_by: scope.actor.userId,
   };
-  const steps: BatchStep[] = [clientLiveGuard(client.id)];
-  if (assignedTo) steps.push(assigneeActiveGuard(assignedTo));
+  const steps: BatchStep[] = [clientStillLive(client.id)];
+  if (assignedTo) steps.push(assigneeStillActive(assignedTo));
   steps.push(
     db.insert(reminders).values(reminder),
     auditStatement(db, scope.actor, meta, {
@@ -109,7 +110,7 @@ export async function updateReminder(
   if (Object.keys(diff.after).length === 0) return before;
 
   const steps: BatchStep[] = [reminderExists(id)];
-  if (reassigns) steps.push(assigneeActiveGuard(assignedTo));
+  if (reassigns) steps.push(assigneeStillActive(assignedTo));
   const { id: _id, tenant_id: _t, client_id: _cl, created_at: _c, created_by: _cb, ...changes } =
     after;
   steps.push(

@@ -23,7 +23,6 @@ const ordering: Ordering = {
   },
   id: tasks.id,
   default: "-created_at",
-  nullable: [tasks.due_date],
 };
 
 /** Lists the tasks the caller sees, with the filters staff use. */

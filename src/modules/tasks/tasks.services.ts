@@ -26,8 +26,9 @@ import type { RequestMeta } from "../../lib/request-meta.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
-import { clientLiveGuard, getClient } from "../clients/clients.selectors.ts";
-import { assigneeActiveGuard, requireAssignee } from "../users/users.placement.ts";
+import { getClient } from "../clients/clients.selectors.ts";
+import { clientStillLive } from "../clients/clients.services.ts";
+import { assigneeStillActive, requireAssignee } from "../users/users.placement.ts";
 import type {
   CreateTaskCommentSchema,
   CreateTaskSchema,
@@ -91,8 +92,8 @@ export async function createTask(
     updated_by: scope.actor.userId,
   };
   const steps: BatchStep[] = [];
-  if (clientId) steps.push(clientLiveGuard(clientId));
-  if (assignedTo) steps.push(assigneeActiveGuard(assignedTo));
+  if (clientId) steps.push(clientStillLive(clientId));
+  if (assignedTo) steps.push(assigneeStillActive(assignedTo));
   steps.push(
     db.insert(tasks).values(task),
     auditStatement(db, scope.actor, meta, {
@@ -160,8 +161,8 @@ export async function updateTask(
       new ApiError(409, "conflict", "The task changed while this request ran; reload and retry."),
     ));
   }
-  if (relinks && clientId) steps.push(clientLiveGuard(clientId));
-  if (checksAssignee && assignedTo) steps.push(assigneeActiveGuard(assignedTo));
+  if (relinks && clientId) steps.push(clientStillLive(clientId));
+  if (checksAssignee && assignedTo) steps.push(assigneeStillActive(assignedTo));
   // Only the changed columns are written: the comments array in particular is owned
   // by addTaskComment's in-SQL append, and an edit of the title must not undo it.
   const changes = Object.fromEntries(

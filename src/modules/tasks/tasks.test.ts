@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { and, count, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, type SQL, sql } from "drizzle-orm";
 import { clients, tasks } from "../../db/schema/index.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { tasksInScope } from "../../scope/filters.ts";
@@ -811,7 +811,7 @@ Deno.test("tasks: list filters, search, ordering and both paging modes", async (
   });
 
   await s.step(
-    "ordering: newest first by default; due_date puts undated tasks last both ways",
+    "ordering: newest first by default; undated tasks come first by due_date and last by -due_date",
     async () => {
       const order = async (query: string) =>
         results(await call(t, "GET", `${BASE}?page_size=100&${query}`, admin)).map((r) => r.id);
@@ -819,10 +819,10 @@ Deno.test("tasks: list filters, search, ordering and both paging modes", async (
       assert.deepEqual(await order("ordering=created_at"), all.map((r) => r.id));
       const undated = [ielts, callBack, byConsultant].map((r) => String(r.id)).sort();
       assert.deepEqual(await order("ordering=due_date"), [
+        ...undated,
         passport.id,
         lodge.id,
         bank.id,
-        ...undated,
       ]);
       assert.deepEqual(await order("ordering=-due_date"), [
         bank.id,
@@ -965,7 +965,7 @@ Deno.test("tasks: the list queries use indexes, not a scan of the tasks table", 
       [
         `${who} due_date ordering`,
         db.select().from(tasks).where(inScope)
-          .orderBy(sql`${tasks.due_date} ASC NULLS LAST`, desc(tasks.id)).limit(26),
+          .orderBy(asc(tasks.due_date), asc(tasks.id)).limit(26),
       ],
     );
   }

@@ -87,11 +87,8 @@ export async function requireAssignee(
   }
 }
 
-/**
- * requireAssignee's write-time twin: a batch step that aborts with the same 422
- * unless the assignee is still active when the batch lands.
- */
-export function assigneeActiveGuard(userId: string): Guard {
+/** The write-time half of {@link requireAssignee}: the assignee is still active when the batch lands. */
+export function assigneeStillActive(userId: string): Guard {
   return guard(
     sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${userId} AND ${users.is_active} = 1)`,
     invalid("assigned_to", "The assignee is deactivated."),

@@ -20,6 +20,7 @@ import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
 import { getClient } from "../clients/clients.selectors.ts";
+import { clientStillLive } from "../clients/clients.services.ts";
 import { getTenant } from "../tenants/tenants.selectors.ts";
 import { requireAssignee } from "../users/users.placement.ts";
 import { getVisaType } from "../visa-reference/visa-reference.selectors.ts";
@@ -75,10 +76,7 @@ export async function createVisaApplication(
     updated_by: scope.actor.userId,
   };
   await runBatch(db, [
-    guard(
-      sql`EXISTS (SELECT 1 FROM ${clients} WHERE ${clients.id} = ${client.id} AND ${clients.deleted_at} IS NULL)`,
-      new ApiError(404, "not_found", "Client not found."),
-    ),
+    clientStillLive(client.id),
     db.insert(visa_applications).values(application),
     auditStatement(db, scope.actor, meta, {
       tenantId: scope.tenantId,

@@ -4,13 +4,13 @@ import { createSelectSchema } from "drizzle-zod";
 import { visa_categories, visa_types } from "../../db/schema/index.ts";
 import { idRef } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
-
-const stamps = {
-  created_at: "2026-01-10T09:00:00.000Z",
-  updated_at: "2026-01-10T09:00:00.000Z",
-  created_by: null,
-  updated_by: null,
-};
+import {
+  exampleStamps as stamps,
+  referenceCode as code,
+  referenceDescription as description,
+  referenceName as name,
+  referenceSearch,
+} from "../../lib/reference-data.ts";
 
 export const VisaCategorySchema = createSelectSchema(visa_categories).openapi("VisaCategory", {
   example: {
@@ -46,13 +46,6 @@ export const VisaTypeSchema = createSelectSchema(visa_types, { checklist: Checkl
   });
 export type VisaType = z.infer<typeof VisaTypeSchema>;
 
-const name = z.string().trim().min(1).max(200);
-const code = z.string().trim().toUpperCase().regex(
-  /^[A-Z0-9._-]{1,32}$/,
-  "Letters, digits, . _ - (max 32).",
-);
-const description = z.string().max(2000);
-
 export const CreateVisaCategorySchema = z.object({
   name: name.openapi({ example: "Student" }),
   code: code.openapi({ example: "STUDENT" }),
@@ -78,7 +71,7 @@ export const REFERENCE_ORDERING = ["created_at", "name", "code"] as const;
 export const ListVisaCategoriesQuerySchema = z.object({
   ...pageQueryFields,
   ordering: orderingField(REFERENCE_ORDERING),
-  search: z.string().max(100).optional().openapi({ description: "Matches name or code." }),
+  search: referenceSearch,
 });
 export type ListVisaCategoriesQuery = z.infer<typeof ListVisaCategoriesQuerySchema>;
 export const ListVisaTypesQuerySchema = ListVisaCategoriesQuerySchema.extend({

@@ -1,12 +1,10 @@
-/** Reads of visa categories and types: the whole tenant reads its reference data. @module */
-import { and, eq } from "drizzle-orm";
+/** Reads of visa categories and types: the whole tenant sees its own. @module */
+import { eq } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { visa_categories, visa_types } from "../../db/schema/index.ts";
-import { notFound } from "../../lib/errors.ts";
-import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import type { Ordering } from "../../lib/pagination.ts";
+import { getReferenceRow, listReferenceRows } from "../../lib/reference-data.ts";
 import { matchesSearch } from "../../lib/search.ts";
-import { referenceInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type {
   ListVisaCategoriesQuery,
@@ -37,30 +35,26 @@ export function listVisaCategories(
   query: ListVisaCategoriesQuery,
   url: string,
 ) {
-  const where = and(
-    referenceInScope(scope, visa_categories.tenant_id),
-    matchesSearch(query.search, [visa_categories.name, visa_categories.code]),
+  return listReferenceRows(
+    db,
+    scope,
+    {
+      table: visa_categories,
+      ordering: categoryOrdering,
+      filters: [matchesSearch(query.search, [visa_categories.name, visa_categories.code])],
+    },
+    query,
+    url,
   );
-  return paginate(url, query, categoryOrdering, {
-    rows: (seek, orderBy, limit, offset) =>
-      db.select().from(visa_categories).where(and(where, seek)).orderBy(...orderBy).limit(limit)
-        .offset(offset),
-    count: () => db.$count(visa_categories, where),
-  });
 }
 
 /** One visa category of the tenant, or 404. */
-export async function getVisaCategory(
+export function getVisaCategory(
   db: Database,
   scope: TenantScope,
   id: string,
 ): Promise<VisaCategory> {
-  if (!isUuid(id)) throw notFound("Visa category");
-  const [row] = await db.select().from(visa_categories).where(
-    and(referenceInScope(scope, visa_categories.tenant_id), eq(visa_categories.id, id)),
-  );
-  if (!row) throw notFound("Visa category");
-  return row;
+  return getReferenceRow(db, scope, visa_categories, "Visa category", id);
 }
 
 /** Lists the tenant's visa types, optionally of one category. */
@@ -70,26 +64,25 @@ export function listVisaTypes(
   query: ListVisaTypesQuery,
   url: string,
 ) {
-  const where = and(
-    referenceInScope(scope, visa_types.tenant_id),
-    query.visa_category_id ? eq(visa_types.visa_category_id, query.visa_category_id) : undefined,
-    matchesSearch(query.search, [visa_types.name, visa_types.code]),
+  return listReferenceRows(
+    db,
+    scope,
+    {
+      table: visa_types,
+      ordering: typeOrdering,
+      filters: [
+        query.visa_category_id
+          ? eq(visa_types.visa_category_id, query.visa_category_id)
+          : undefined,
+        matchesSearch(query.search, [visa_types.name, visa_types.code]),
+      ],
+    },
+    query,
+    url,
   );
-  return paginate(url, query, typeOrdering, {
-    rows: (seek, orderBy, limit, offset) =>
-      db.select().from(visa_types).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
-        offset,
-      ),
-    count: () => db.$count(visa_types, where),
-  });
 }
 
 /** One visa type of the tenant, or 404. */
-export async function getVisaType(db: Database, scope: TenantScope, id: string): Promise<VisaType> {
-  if (!isUuid(id)) throw notFound("Visa type");
-  const [row] = await db.select().from(visa_types).where(
-    and(referenceInScope(scope, visa_types.tenant_id), eq(visa_types.id, id)),
-  );
-  if (!row) throw notFound("Visa type");
-  return row;
+export function getVisaType(db: Database, scope: TenantScope, id: string): Promise<VisaType> {
+  return getReferenceRow(db, scope, visa_types, "Visa type", id);
 }

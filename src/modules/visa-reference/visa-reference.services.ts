@@ -4,16 +4,16 @@
  * @module
  */
 import type { z } from "@hono/zod-openapi";
-import { eq, sql } from "drizzle-orm";
-import { auditStatement, changedFields } from "../../audit/audit.ts";
+import { sql } from "drizzle-orm";
 import { guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { visa_applications, visa_categories, visa_types } from "../../db/schema/index.ts";
+import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
+import { codeTaken, requireReferenceWriter } from "../../lib/reference-data.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
-import { requireTenantManager } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type {
   CreateVisaCategorySchema,
@@ -25,22 +25,10 @@ import type {
 } from "./visa-reference.schemas.ts";
 import { getVisaCategory, getVisaType } from "./visa-reference.selectors.ts";
 
-const codeTaken = (what: string) =>
-  new ApiError(409, "code_taken", `This agency already has a ${what} with that code.`);
 const categoryConflicts = {
   "visa_categories.tenant_id, visa_categories.code": codeTaken("visa category"),
 };
 const typeConflicts = { "visa_types.tenant_id, visa_types.code": codeTaken("visa type") };
-
-function stamp(scope: TenantScope, meta: RequestMeta) {
-  const now = meta.now.toISOString();
-  return {
-    created_at: now,
-    updated_at: now,
-    created_by: scope.actor.userId,
-    updated_by: scope.actor.userId,
-  };
-}
 
 /** Creates a visa category. */
 export async function createVisaCategory(
@@ -49,25 +37,24 @@ export async function createVisaCategory(
   meta: RequestMeta,
   input: z.infer<typeof CreateVisaCategorySchema>,
 ): Promise<VisaCategory> {
-  requireTenantManager(scope, "manage reference data");
+  requireReferenceWriter(scope);
   const category: VisaCategory = {
     id: uuidv7(meta.now.getTime()),
     tenant_id: scope.tenantId,
     name: input.name,
     code: input.code,
     description: input.description ?? "",
-    ...stamp(scope, meta),
+    ...creationStamps(scope, meta),
   };
-  await runBatch(db, [
-    db.insert(visa_categories).values(category),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "create",
+  await runBatch(
+    db,
+    insertSteps(db, scope, meta, {
+      table: visa_categories,
       entityType: "visa_category",
-      entityId: category.id,
-      after: category,
+      row: category,
     }),
-  ], categoryConflicts);
+    categoryConflicts,
+  );
   return category;
 }
 
@@ -80,31 +67,15 @@ export async function updateVisaCategory(
   input: z.infer<typeof UpdateVisaCategorySchema>,
 ): Promise<VisaCategory> {
   const before = await getVisaCategory(db, scope, id);
-  requireTenantManager(scope, "manage reference data");
-  const after = {
-    ...before,
-    ...input,
-    updated_at: meta.now.toISOString(),
-    updated_by: scope.actor.userId,
-  };
-  const diff = changedFields(before, after);
-  if (Object.keys(diff.after).length === 0) return before;
-  await runBatch(db, [
-    db.update(visa_categories).set({
-      ...input,
-      updated_at: after.updated_at,
-      updated_by: after.updated_by,
-    })
-      .where(eq(visa_categories.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "update",
-      entityType: "visa_category",
-      entityId: id,
-      ...diff,
-    }),
-  ], categoryConflicts);
-  return after;
+  requireReferenceWriter(scope);
+  const update = updateSteps(db, scope, meta, {
+    table: visa_categories,
+    entityType: "visa_category",
+    before,
+    after: { ...before, ...input },
+  });
+  await runBatch(db, update.steps, categoryConflicts);
+  return update.row;
 }
 
 /** Deletes a category that has no visa types (409 otherwise). */
@@ -115,7 +86,7 @@ export async function deleteVisaCategory(
   id: string,
 ): Promise<void> {
   const before = await getVisaCategory(db, scope, id);
-  requireTenantManager(scope, "manage reference data");
+  requireReferenceWriter(scope);
   await runBatch(db, [
     guard(
       sql`NOT EXISTS (SELECT 1 FROM ${visa_types} WHERE ${visa_types.visa_category_id} = ${id})`,
@@ -136,7 +107,7 @@ export async function createVisaType(
   meta: RequestMeta,
   input: z.infer<typeof CreateVisaTypeSchema>,
 ): Promise<VisaType> {
-  requireTenantManager(scope, "manage reference data");
+  requireReferenceWriter(scope);
   const category = await getVisaCategory(db, scope, input.visa_category_id);
   const type: VisaType = {
     id: uuidv7(meta.now.getTime()),
@@ -146,18 +117,13 @@ export async function createVisaType(
     code: input.code,
     description: input.description ?? "",
     checklist: input.checklist ?? [],
-    ...stamp(scope, meta),
+    ...creationStamps(scope, meta),
   };
-  await runBatch(db, [
-    db.insert(visa_types).values(type),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "create",
-      entityType: "visa_type",
-      entityId: type.id,
-      after: type,
-    }),
-  ], typeConflicts);
+  await runBatch(
+    db,
+    insertSteps(db, scope, meta, { table: visa_types, entityType: "visa_type", row: type }),
+    typeConflicts,
+  );
   return type;
 }
 
@@ -170,32 +136,16 @@ export async function updateVisaType(
   input: z.infer<typeof UpdateVisaTypeSchema>,
 ): Promise<VisaType> {
   const before = await getVisaType(db, scope, id);
-  requireTenantManager(scope, "manage reference data");
+  requireReferenceWriter(scope);
   if (input.visa_category_id) await getVisaCategory(db, scope, input.visa_category_id);
-  const after: VisaType = {
-    ...before,
-    ...input,
-    updated_at: meta.now.toISOString(),
-    updated_by: scope.actor.userId,
-  };
-  const diff = changedFields(before, after);
-  if (Object.keys(diff.after).length === 0) return before;
-  await runBatch(db, [
-    db.update(visa_types).set({
-      ...input,
-      updated_at: after.updated_at,
-      updated_by: after.updated_by,
-    })
-      .where(eq(visa_types.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "update",
-      entityType: "visa_type",
-      entityId: id,
-      ...diff,
-    }),
-  ], typeConflicts);
-  return after;
+  const update = updateSteps(db, scope, meta, {
+    table: visa_types,
+    entityType: "visa_type",
+    before,
+    after: { ...before, ...input },
+  });
+  await runBatch(db, update.steps, typeConflicts);
+  return update.row;
 }
 
 /** Deletes a visa type that no application uses (409 otherwise). */
@@ -206,7 +156,7 @@ export async function deleteVisaType(
   id: string,
 ): Promise<void> {
   const before = await getVisaType(db, scope, id);
-  requireTenantManager(scope, "manage reference data");
+  requireReferenceWriter(scope);
   await runBatch(db, [
     guard(
       sql`NOT EXISTS (SELECT 1 FROM ${visa_applications} WHERE ${visa_applications.visa_type_id} = ${id})`,
