@@ -32,6 +32,12 @@ export const application_stages = sqliteTable("application_stages", {
   ...lifecycleColumns(),
 }, (t) => [
   index("application_stages_type_position_idx").on(t.application_type_id, t.position, t.id),
+  index("application_stages_tenant_type_position_idx").on(
+    t.tenant_id,
+    t.application_type_id,
+    t.position,
+    t.id,
+  ),
   uniqueIndex("application_stages_type_name_uq").on(t.application_type_id, t.name),
 ]);
 
@@ -63,6 +69,7 @@ export const applications = sqliteTable("applications", {
   index("applications_assigned_idx").on(t.assigned_to, t.status),
   index("applications_type_idx").on(t.application_type_id),
   index("applications_stage_idx").on(t.stage_id),
+  index("applications_tenant_intake_idx").on(t.tenant_id, t.intake, t.id),
 ]);
 
 export const TASK_PRIORITIES = ["low", "medium", "high", "urgent"] as const;
@@ -92,7 +99,8 @@ export const tasks = sqliteTable("tasks", {
   index("tasks_tenant_status_due_idx").on(t.tenant_id, t.status, t.due_date),
   index("tasks_assigned_idx").on(t.assigned_to, t.status, t.due_date),
   index("tasks_creator_idx").on(t.created_by, t.created_at),
-  index("tasks_client_idx").on(t.client_id),
+  // Led by tenant_id: the scope filter's "no client" branch stays inside the tenant.
+  index("tasks_tenant_client_idx").on(t.tenant_id, t.client_id),
 ]);
 
 /** A dated prompt about a client for a member of staff. */

@@ -1,6 +1,5 @@
 /** Reads of clients within the caller's scope. @module */
-import { and, eq, gte, isNull, lte, type SQL, sql } from "drizzle-orm";
-import { type Guard, guard } from "../../db/batch.ts";
+import { and, eq, gte, isNull, lte, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { clients } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
