@@ -6,7 +6,9 @@
  */
 import { inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { type BatchStep, runBatch, type UniqueConflicts } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
+import type { RequestMeta } from "../lib/request-meta.ts";
 import { notifications, type NotificationType } from "../db/schema/index.ts";
 import { uuidv7 } from "../lib/ids.ts";
 import type { NotificationHub } from "./hub.ts";
@@ -77,4 +79,17 @@ export async function deliverNotifications(
       ),
     );
   } catch { /* delivery is best effort; the database is the record */ }
+}
+
+/** runBatch with the notifications the change causes in the same batch, delivered after commit. */
+export async function runBatchAndNotify(
+  db: Database,
+  meta: RequestMeta,
+  steps: BatchStep[],
+  drafts: NotificationDraft[],
+  conflicts?: UniqueConflicts,
+): Promise<void> {
+  const notices = notificationSteps(db, drafts, meta.now);
+  await runBatch(db, [...steps, ...notices.steps], conflicts);
+  await deliverNotifications(db, meta.hub, notices.ids);
 }

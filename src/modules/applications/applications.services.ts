@@ -16,6 +16,8 @@ import { ApiError } from "../../lib/errors.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
+import { runBatchAndNotify } from "../../notifications/notify.ts";
+import { applicationNotifications } from "../../notifications/triggers.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import {
@@ -84,8 +86,8 @@ function referenceGuards(
 
 /**
  * The steps a move of stage (or type) or status adds to the batch: a guard on the
- * state the move was read in (a racing move makes this one a 409). This is where
- * whatever a move sets off (an application_updated notification) joins the batch.
+ * state the move was read in (a racing move makes this one a 409), so the
+ * assignee's notification describes a move that really happened.
  */
 function progressSteps(before: Application, after: Application): BatchStep[] {
   const moved = before.stage_id !== after.stage_id || before.status !== after.status ||
@@ -177,11 +179,15 @@ export async function updateApplication(
     after,
   });
   if (update.steps.length === 0) return before;
-  await runBatch(db, [
-    ...referenceGuards(before, after),
-    ...progressSteps(before, after),
-    ...update.steps,
-  ]);
+  const stageName = stageId && stageId !== before.stage_id
+    ? (await getApplicationStage(db, scope, stageId)).name
+    : null;
+  await runBatchAndNotify(
+    db,
+    meta,
+    [...referenceGuards(before, after), ...progressSteps(before, after), ...update.steps],
+    applicationNotifications(scope.actor, before, update.row, stageName),
+  );
   return update.row;
 }
 

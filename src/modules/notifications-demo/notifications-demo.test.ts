@@ -5,9 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import { runBatch } from "../../db/batch.ts";
-import { deliverNotifications, notificationSteps } from "../../notifications/notify.ts";
-import { buildWorld, createTestApp, PASSWORD } from "../../../tests/support.ts";
+import { buildWorld, call, createTestApp, PASSWORD } from "../../../tests/support.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
@@ -33,20 +31,18 @@ Deno.test({
     await page.click("button[type=submit]");
     await page.waitForSelector('#status[data-state="live"]', { timeout: 5000 });
 
-    const drafts = ["Collect police certificate", "Book medical"].map((title) => ({
-      tenantId: w.tenantA.id,
-      recipientId: w.users.consultant.id,
-      type: "task_assigned" as const,
-      title,
-      createdBy: w.users.branchAdmin.id,
-    }));
-    const { steps, ids } = notificationSteps(t.db, drafts, new Date());
-    await runBatch(t.db, steps);
-    await deliverNotifications(t.db, t.deps.hub, ids);
+    // A branch admin assigns the consultant two tasks through the API.
+    for (const title of ["Collect police certificate", "Book medical"]) {
+      const res = await call(t, "POST", "/api/v1/tasks", {
+        token: w.tokens.branchAdmin,
+        body: { title, assigned_to: w.users.consultant.id },
+      });
+      assert.equal(res.status, 201, res.text);
+    }
 
     await page.waitForSelector("#events li:nth-child(2)", { timeout: 5000 });
     const titles = await page.locator("#events li strong").allTextContents();
-    assert.deepEqual(titles, ["Book medical", "Collect police certificate"]);
+    assert.deepEqual(titles, ["New task: Book medical", "New task: Collect police certificate"]);
   } finally {
     await browser.close();
     await server.shutdown();

@@ -5,10 +5,9 @@
  * the same 404 as an unknown id; with a client, the assignee must work in the
  * client's branch.
  *
- * Each write builds its batch as a list of steps (guards, the write, its audit
- * entry) before sending it, so a notification insert for the assignee (on
- * assignment) or for the creator (on a status change) can join the same batch:
- * createTask knows `assignedTo`, updateTask `assignmentChanged` and `statusChanged`.
+ * Each write is one batch of guards, the write, its audit entry and the
+ * notifications it causes (the new assignee on assignment, the creator on a
+ * status change), delivered once the batch commits.
  * Comments are appended inside SQL and never written back by an edit, so
  * concurrent comments and edits cannot drop one another.
  * @module
@@ -23,6 +22,8 @@ import { ApiError, notFound } from "../../lib/errors.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
+import { runBatchAndNotify } from "../../notifications/notify.ts";
+import { taskNotifications } from "../../notifications/triggers.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
@@ -104,7 +105,7 @@ export async function createTask(
       after: task,
     }),
   );
-  await runBatch(db, steps);
+  await runBatchAndNotify(db, meta, steps, taskNotifications(scope.actor, null, task));
   return task;
 }
 
@@ -179,7 +180,7 @@ export async function updateTask(
       ...diff,
     }),
   );
-  await runBatch(db, steps);
+  await runBatchAndNotify(db, meta, steps, taskNotifications(scope.actor, before, after));
   return after;
 }
 

@@ -16,6 +16,8 @@ import { todayIn } from "../../lib/fields.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
+import { runBatchAndNotify } from "../../notifications/notify.ts";
+import { visaApplicationNotifications } from "../../notifications/triggers.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
@@ -185,7 +187,13 @@ export async function updateVisaApplication(
       }),
     );
   }
-  await runBatch(db, steps);
+  const notices = visaApplicationNotifications(
+    scope.actor,
+    before,
+    after,
+    `${client.first_name} ${client.last_name}`,
+  );
+  await runBatchAndNotify(db, meta, steps, notices);
   return after;
 }
 
