@@ -8,7 +8,9 @@ export const LoginSchema = z.object({
 }).strict().openapi("Login");
 
 export const RefreshSchema = z.object({
-  refresh_token: z.string().min(1).max(200),
+  refresh_token: z.string().min(1).max(200).openapi({
+    example: "bC1vZDl4c0x2a3pYb2l6Q0RqZ2d2R1p1c0d6bW9yZ2Rj",
+  }),
 }).strict().openapi("Refresh");
 
 export const ChangePasswordSchema = z.object({
