@@ -21,6 +21,7 @@ import {
   writeErrors,
 } from "../../lib/router.ts";
 import { pumpNotifications } from "../../notifications/stream.ts";
+import type { Actor } from "../../scope/scope.ts";
 import {
   ListNotificationsQuerySchema,
   MarkAllReadSchema,
@@ -33,6 +34,10 @@ import {
 } from "./notifications.schemas.ts";
 import { getNotification, listNotifications } from "./notifications.selectors.ts";
 import { markAllNotificationsRead, updateNotification } from "./notifications.services.ts";
+
+const samePlace = (a: Actor, b: Actor) =>
+  a.role === b.role && a.tenantId === b.tenantId && a.regionId === b.regionId &&
+  a.branchId === b.branchId;
 
 const common = { tags: ["Notifications"], security: bearerSecurity, middleware: requireAuth() };
 const STREAM_PATH = "/api/v1/notifications/stream";
@@ -137,9 +142,13 @@ export const notificationsRouter = createRouter()
         userId: actor.userId,
         afterSeq: afterSeq ?? null,
         heartbeatMs: deps.config.sseHeartbeatMs,
+        // A role change or a move ends the stream too (SPEC §2), like deactivation,
+        // logout or suspension; the client reconnects under its new standing.
         stillAllowed: () =>
-          liveActor(deps.db, actor.userId, actor.sessionId, deps.clock()).then(() => true, () =>
-            false),
+          liveActor(deps.db, actor.userId, actor.sessionId, deps.clock()).then(
+            (now) => samePlace(now, actor),
+            () => false,
+          ),
         signal: c.req.raw.signal,
       }));
   })

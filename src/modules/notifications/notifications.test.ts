@@ -329,6 +329,16 @@ Deno.test("stream lifecycle: heartbeat, session end, cap and clean-up", async (s
     await stream.ended;
   });
 
+  await s.step("a user moved to another branch has its stream closed", async () => {
+    const stream = await open(t, { token: w.tokens.consultantA2a });
+    const res = await call(t, "PATCH", `/api/v1/users/${w.users.consultantA2a.id}`, {
+      token: w.tokens.superAdmin,
+      body: { branch_id: w.branches.A1a.id },
+    });
+    assert.equal(res.status, 200, res.text);
+    await stream.ended;
+  });
+
   await s.step("opening more streams than the cap closes the oldest", async () => {
     const streams = [];
     for (let i = 0; i < 4; i++) streams.push(await open(t, { token: w.tokens.consultant }));
