@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { ApiError } from "./errors.ts";
 
@@ -54,7 +54,11 @@ export function pageSchema<T extends z.ZodType>(row: T, name: string) {
   }).openapi(name);
 }
 
-/** How a list may be ordered: sortable (non-null) columns by field name, and the tie-breaker id. */
+/**
+ * How a list may be ordered: sortable columns by field name, and the tie-breaker id.
+ * A column may hold NULLs (an optional date): SQLite sorts them first ascending and
+ * last descending, and the cursor seeks past them in that same order.
+ */
 export type Ordering = {
   columns: Record<string, SQLiteColumn>;
   id: SQLiteColumn;
@@ -67,7 +71,7 @@ export type RowSource<Row> = {
   count: () => Promise<number>;
 };
 
-type Cursor = { o: string; v: string | number; id: string };
+type Cursor = { o: string; v: string | number | null; id: string };
 
 function encodeCursor(cursor: Cursor): string {
   const bytes = new TextEncoder().encode(JSON.stringify(cursor));
@@ -80,7 +84,8 @@ function decodeCursor(raw: string, ordering: string): Cursor {
     const b64 = raw.replaceAll("-", "+").replaceAll("_", "/");
     const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
     const cursor = JSON.parse(new TextDecoder().decode(bytes)) as Cursor;
-    const valueOk = typeof cursor.v === "string" || typeof cursor.v === "number";
+    const valueOk = typeof cursor.v === "string" || typeof cursor.v === "number" ||
+      cursor.v === null;
     if (valueOk && typeof cursor.id === "string" && cursor.o === ordering) return cursor;
   } catch { /* answered below */ }
   throw new ApiError(422, "validation_error", "Invalid cursor for this list and ordering.", [
@@ -151,8 +156,9 @@ export async function paginate<Row extends { id: string }>(
   return { count, next, previous, results };
 }
 
-function cursorValue(row: { id: string }, field: string): string | number {
+function cursorValue(row: { id: string }, field: string): string | number | null {
   const value = (row as Record<string, unknown>)[field];
+  if (value === null || value === undefined) return null;
   return typeof value === "number" ? value : String(value);
 }
 
@@ -164,5 +170,13 @@ function seekPast(
 ): SQL {
   const beyond = descending ? lt : gt;
   if (column === id) return beyond(id, cursor.id);
-  return or(beyond(column, cursor.v), and(eq(column, cursor.v), beyond(id, cursor.id))) as SQL;
+  // NULLs come first ascending and last descending (SQLite's order), so past a NULL
+  // lie only later NULLs (ascending: then every value); past a value, NULLs remain
+  // only when descending.
+  if (cursor.v === null) {
+    const laterNulls = and(isNull(column), beyond(id, cursor.id));
+    return (descending ? laterNulls : or(laterNulls, isNotNull(column))) as SQL;
+  }
+  const pastValue = or(beyond(column, cursor.v), and(eq(column, cursor.v), beyond(id, cursor.id)));
+  return (descending ? or(pastValue, isNull(column)) : pastValue) as SQL;
 }
