@@ -39,6 +39,27 @@ function selectRows<Row extends ProfileRow>(
     .offset(offset) as Promise<Row[]>;
 }
 
+/** The conditions of a client's list: the scope, the client, and the query's filters. */
+export function clientRecordsWhere<
+  Row extends ProfileRow,
+  C,
+  U extends Partial<Row>,
+  Q extends PageQuery,
+>(
+  db: Database,
+  scope: TenantScope,
+  resource: ProfileResource<Row, C, U, Q>,
+  client: Client,
+  query: Q,
+): SQL | undefined {
+  const { table } = resource;
+  return and(
+    clientRowsInScope(scope, table, db),
+    eq(table.client_id, client.id),
+    ...resource.filters(query),
+  );
+}
+
 /** Lists one client's records, with the resource's filters, ordering and both paging modes. */
 export async function listClientRecords<
   Row extends ProfileRow,
@@ -55,11 +76,7 @@ export async function listClientRecords<
 ): Promise<Page<Row>> {
   const client = await getClient(db, scope, clientId);
   const { table } = resource;
-  const where = and(
-    clientRowsInScope(scope, table, db),
-    eq(table.client_id, client.id),
-    ...resource.filters(query),
-  );
+  const where = clientRecordsWhere(db, scope, resource, client, query);
   return await paginate(url, query, resource.ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, table, and(where, seek), orderBy, limit, offset),

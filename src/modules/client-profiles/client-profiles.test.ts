@@ -8,6 +8,10 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { count, desc, getTableName, sql } from "drizzle-orm";
+import type { PageQuery } from "../../lib/pagination.ts";
+import { scopeOf as deriveScope, type TenantScope } from "../../scope/scope.ts";
+import { getClient } from "../clients/clients.selectors.ts";
 import {
   allAudit,
   asPlatform,
@@ -33,6 +37,16 @@ import {
   type Row,
   setUpClients,
 } from "./client-profiles.fixtures.ts";
+import type { ProfileResource, ProfileRow } from "./client-profiles.resource.ts";
+import {
+  experiencesResource,
+  lpesResource,
+  notesResource,
+  passportsResource,
+  proficienciesResource,
+  qualificationsResource,
+} from "./client-profiles.resources.ts";
+import { clientRecordsWhere } from "./client-profiles.selectors.ts";
 
 const UNKNOWN_ID = "0193c0de-0000-7000-8000-00000000dead";
 
@@ -176,6 +190,16 @@ Deno.test("client records: a record is found only under its own client's URL", a
       assert.deepEqual(await tableCounts(t.db), before, "nothing written");
       const listed = await call(t, "GET", recordsPath(clientA.id, spec), as(w, "regionManager"));
       assert.deepEqual(idsOf(listed), [ofA.id]);
+      // Query parameters cannot point the list at another client or tenant.
+      const escape =
+        `client_id=${clientA1b.id}&tenant_id=${w.tenantB.id}&author_id=${w.users.consultantA1b.id}`;
+      const escaped = await call(
+        t,
+        "GET",
+        `${recordsPath(clientA.id, spec)}?${escape}`,
+        as(w, "regionManager"),
+      );
+      assert.ok(idsOf(escaped).every((id) => id === ofA.id), escaped.text);
       assert.equal(
         (await call(
           t,
@@ -441,4 +465,116 @@ function expectedOrder(rows: Row[], ordering: string): string[] {
   };
   const ascending = [...rows].sort(compare).map((r) => String(r.id));
   return descending ? ascending.reverse() : ascending;
+}
+
+Deno.test("client records: /api/schema documents the five routes of each of the six, with examples", async () => {
+  const t = await createTestApp();
+  const doc = (await call(t, "GET", "/api/schema")).body as {
+    paths: Record<
+      string,
+      Record<string, { summary?: string; tags?: string[]; parameters?: { name: string }[] }>
+    >;
+    components: { schemas: Record<string, { example?: unknown }> };
+  };
+  const names: Record<string, string> = {
+    passports: "ClientPassport",
+    qualifications: "ClientQualification",
+    proficiencies: "ClientProficiency",
+    experiences: "ClientExperience",
+    lpes: "ClientLpe",
+    notes: "ClientNote",
+  };
+  for (const spec of RECORD_SPECS) {
+    const list = doc.paths[`/api/v1/clients/{client_id}/${spec.path}`];
+    const item = doc.paths[`/api/v1/clients/{client_id}/${spec.path}/{id}`];
+    assert.deepEqual(Object.keys(list).sort(), ["get", "post"], spec.path);
+    assert.deepEqual(Object.keys(item).sort(), ["delete", "get", "patch"], spec.path);
+    for (const operation of [...Object.values(list), ...Object.values(item)]) {
+      assert.ok(operation.summary, spec.path);
+      assert.equal(operation.tags?.length, 1);
+      assert.ok(operation.parameters?.some((p) => p.name === "client_id"), spec.path);
+    }
+    assert.ok(item.get.parameters?.some((p) => p.name === "id"));
+    const name = names[spec.path];
+    assert.ok(doc.components.schemas[name]?.example, `${name} has an example`);
+    for (const form of [`Create${name}`, `Update${name}`, `${name}Page`]) {
+      assert.ok(doc.components.schemas[form], `${form} documented`);
+    }
+  }
+  t.close();
+});
+
+Deno.test("client records: list and count queries read the client's own index, with or without statistics", async (s) => {
+  const t = await createTestApp();
+  const w = await buildWorld(t);
+  const clients = await setUpClients(t, w);
+  for (const spec of RECORD_SPECS) {
+    for (const client of [clients.clientA, clients.clientA1b, clients.clientA2a]) {
+      for (let n = 0; n < 3; n++) {
+        await addRecord(t, as(w, "superAdmin"), client.id, spec, spec.ordered(n));
+      }
+    }
+  }
+  const client = await getClient(t.db, scopeOf(w, "superAdmin"), String(clients.clientA.id));
+
+  /** The query plans of a resource's count and of its list in every ordering, by scope level. */
+  async function plans<Row extends ProfileRow, C, U extends Partial<Row>, Q extends PageQuery>(
+    resource: ProfileResource<Row, C, U, Q>,
+    query: Q,
+  ): Promise<string[]> {
+    const bad: string[] = [];
+    const { table } = resource;
+    const name = getTableName(table);
+    for (const who of ["superAdmin", "regionManager", "consultant"] as const) {
+      const where = clientRecordsWhere(t.db, scopeOf(w, who), resource, client, query);
+      const queries = [
+        t.db.select({ n: count() }).from(table).where(where),
+        ...Object.values(resource.ordering.columns).map((column) =>
+          t.db.select().from(table).where(where).orderBy(desc(column), desc(table.id)).limit(25)
+        ),
+      ];
+      for (const q of queries) {
+        const plan = await t.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${q.getSQL()}`);
+        const details = plan.map((row) => row.detail).join(" | ");
+        const viaClient = new RegExp(`SEARCH ${name} USING (COVERING )?INDEX ${name}_client`);
+        if (!viaClient.test(details) || new RegExp(`SCAN ${name}\\b`).test(details)) {
+          bad.push(`${who}: ${details}`);
+        }
+      }
+    }
+    return bad;
+  }
+  const everyPlan = async () => [
+    ...await plans(passportsResource, {}),
+    ...await plans(qualificationsResource, {}),
+    ...await plans(proficienciesResource, {}),
+    ...await plans(experiencesResource, {}),
+    ...await plans(lpesResource, {}),
+    ...await plans(notesResource, {}),
+  ];
+
+  await s.step("without statistics", async () => {
+    assert.deepEqual(await everyPlan(), []);
+  });
+  await s.step("after ANALYZE", async () => {
+    await t.db.run(sql`ANALYZE`);
+    assert.deepEqual(await everyPlan(), []);
+  });
+  t.close();
+});
+
+/** The scope of a test-world user, as the scope middleware derives it. */
+function scopeOf(w: World, who: Who): TenantScope {
+  const user = w.users[who];
+  const actor = {
+    userId: user.id,
+    role: user.role,
+    tenantId: user.tenant_id,
+    regionId: user.region_id,
+    branchId: user.branch_id,
+    sessionId: "test",
+  };
+  const scope = deriveScope(actor, null);
+  assert.ok(scope.level !== "platform");
+  return scope;
 }
