@@ -17,7 +17,7 @@ import { getClient } from "../clients/clients.selectors.ts";
 import type { ProfileResource, ProfileRow, ProfileTable } from "./client-profiles.resource.ts";
 
 /** "passport" → "Passport", for "Passport not found." */
-export function entityName(resource: { noun: { one: string } }): string {
+function entityName(resource: { noun: { one: string } }): string {
   const { one } = resource.noun;
   return one.charAt(0).toUpperCase() + one.slice(1);
 }
@@ -31,9 +31,9 @@ function selectRows<Row extends ProfileRow>(
   db: Database,
   table: ProfileTable<Row>,
   where: SQL | undefined,
-  orderBy: SQL[] = [],
-  limit = -1,
-  offset = 0,
+  orderBy: SQL[],
+  limit: number,
+  offset: number,
 ): Promise<Row[]> {
   return db.select().from(table).where(where).orderBy(...orderBy).limit(limit)
     .offset(offset) as Promise<Row[]>;
@@ -105,6 +105,7 @@ export async function getRecordOfClient<
     and(clientRowsInScope(scope, table, db), eq(table.client_id, client.id), eq(table.id, id)),
     [],
     1,
+    0,
   );
   if (!row) throw notFound(entityName(resource));
   return row;
