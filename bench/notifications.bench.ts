@@ -134,7 +134,7 @@ const quantile = (xs: number[], q: number) => {
 };
 
 const rows = [];
-let open: SseStream[] = [];
+const open: SseStream[] = [];
 for (const level of LEVELS) {
   await new Promise((r) => setTimeout(r, 300));
   const rssBefore = rssKiB();

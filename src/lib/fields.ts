@@ -26,6 +26,14 @@ export const countryCode = z.string().trim().toUpperCase().regex(
 )
   .openapi({ example: "NP" });
 
+/**
+ * An RFC 3339 instant (`Z` or an offset), turned into the UTC `toISOString()` form
+ * instants are stored in, so stored values and filters compare as text.
+ */
+export const instant = z.iso.datetime({ offset: true })
+  .transform((value) => new Date(value).toISOString())
+  .openapi({ example: "2026-01-12T08:45:00Z" });
+
 /** An email address, stored lower-case. */
 export const emailAddress = z.string().trim().toLowerCase().pipe(z.email().max(254)).openapi({
   example: "asha.karki@example.com",
