@@ -60,7 +60,10 @@ const timers = [
 
 const shutdown = async () => {
   timers.forEach((timer) => clearInterval(timer));
-  await server.shutdown();
+  // Open streams would hold the shutdown forever; their clients resume elsewhere
+  // with Last-Event-ID.
+  deps.streams.closeAll();
+  await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 5000))]);
   client.close();
   Deno.exit(0);
 };

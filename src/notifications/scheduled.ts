@@ -26,6 +26,8 @@ const BATCH_SIZE = 90;
 
 export type ScheduledResult = {
   tenants: number;
+  /** Tenants whose run failed; the others still ran (the next run retries them). */
+  failed: { tenant_id: string; error: string }[];
   created: { reminder_due: number; visa_expiry: number; passport_expiry: number };
 };
 
@@ -35,9 +37,10 @@ function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-type Recipients = (client: { assigned_to: string | null; branch_id: string }) => string[];
+/** Picks the first active of the named people, else the active admins of the branch. */
+type Recipients = (branchId: string, ...people: (string | null)[]) => string[];
 
-/** The client's consultant if active, else the active admins of the client's branch. */
+/** Resolves recipients among the tenant's active users. */
 async function recipientsIn(db: Database, tenantId: string): Promise<Recipients> {
   const staff = await db.select({ id: users.id, role: users.role, branch_id: users.branch_id })
     .from(users).where(and(eq(users.tenant_id, tenantId), eq(users.is_active, true)));
@@ -47,10 +50,10 @@ async function recipientsIn(db: Database, tenantId: string): Promise<Recipients>
     if (u.role !== "branch_admin" || !u.branch_id) continue;
     admins.set(u.branch_id, [...(admins.get(u.branch_id) ?? []), u.id]);
   }
-  return (client) =>
-    client.assigned_to && active.has(client.assigned_to)
-      ? [client.assigned_to]
-      : admins.get(client.branch_id) ?? [];
+  return (branchId, ...people) => {
+    const person = people.find((id) => id !== null && active.has(id));
+    return person ? [person] : admins.get(branchId) ?? [];
+  };
 }
 
 const clientName = (c: { first_name: string; last_name: string }) =>
@@ -90,7 +93,7 @@ async function draftsFor(
   ));
   for (const r of due) {
     // The reminder's own assignee first, then the client's consultant, then the branch admins.
-    const to = recipients({ ...r.client, assigned_to: r.assignee ?? r.client.assigned_to });
+    const to = recipients(r.client.branch_id, r.assignee, r.client.assigned_to);
     for (const recipientId of to) {
       drafts.push({
         ...base,
@@ -125,7 +128,7 @@ async function draftsFor(
       lte(w.column, addDays(today, w.days)),
     ));
     for (const c of expiring) {
-      for (const recipientId of recipients(c)) {
+      for (const recipientId of recipients(c.branch_id, c.assigned_to)) {
         drafts.push({
           ...base,
           recipientId,
@@ -160,23 +163,29 @@ export async function runScheduledNotifications(
 ): Promise<ScheduledResult> {
   const result: ScheduledResult = {
     tenants: 0,
+    failed: [],
     created: { reminder_due: 0, visa_expiry: 0, passport_expiry: 0 },
   };
   const active = await db.select().from(tenants).where(eq(tenants.is_active, true));
   for (const tenant of active) {
     result.tenants++;
-    const drafts = await unsent(db, await draftsFor(db, tenant, now));
-    for (let i = 0; i < drafts.length; i += BATCH_SIZE) {
-      const chunk = drafts.slice(i, i + BATCH_SIZE);
-      const { steps, ids } = notificationSteps(db, chunk, now);
-      await runBatch(db, steps);
-      // A concurrent run may have won some of these; count what this run inserted.
-      const mine = await db.select({ id: notifications.id, type: notifications.type })
-        .from(notifications).where(inArray(notifications.id, ids));
-      for (const row of mine) {
-        result.created[row.type as keyof ScheduledResult["created"]]++;
+    try {
+      const drafts = await unsent(db, await draftsFor(db, tenant, now));
+      for (let i = 0; i < drafts.length; i += BATCH_SIZE) {
+        const chunk = drafts.slice(i, i + BATCH_SIZE);
+        const { steps, ids } = notificationSteps(db, chunk, now);
+        await runBatch(db, steps);
+        // A concurrent run may have won some of these; count what this run inserted.
+        const mine = await db.select({ id: notifications.id, type: notifications.type })
+          .from(notifications).where(inArray(notifications.id, ids));
+        for (const row of mine) {
+          result.created[row.type as keyof ScheduledResult["created"]]++;
+        }
+        await deliverNotifications(db, hub, mine.map((row) => row.id));
       }
-      await deliverNotifications(db, hub, mine.map((row) => row.id));
+    } catch (error) {
+      // One tenant's bad data must not starve every tenant after it.
+      result.failed.push({ tenant_id: tenant.id, error: String(error) });
     }
   }
   await purgeStreamTickets(db, now);

@@ -17,6 +17,8 @@ import type { NotificationEvent, NotificationHub } from "./hub.ts";
 import { type Notification, toNotification } from "./notification.ts";
 
 const REPLAY_PAGE = 500;
+/** Live events a stalled client may queue before the stream drops them and rereads the database. */
+const MAX_QUEUED = 1000;
 
 /** Tracks each user's open streams, closing the oldest beyond the cap. */
 export type StreamRegistry = {
@@ -25,6 +27,8 @@ export type StreamRegistry = {
   size(): number;
   /** Users with at least one open stream here. */
   users(): string[];
+  /** Ends every stream (a server shutting down: clients resume with Last-Event-ID). */
+  closeAll(): void;
 };
 
 /** A per-process registry; `maxPerUser` comes from SSE_MAX_STREAMS_PER_USER. */
@@ -52,6 +56,11 @@ export function streamRegistry(maxPerUser: number): StreamRegistry {
     },
     size: () => total,
     users: () => [...byUser.keys()],
+    closeAll() {
+      for (const [userId, streams] of byUser) {
+        for (const close of streams) if (drop(userId, streams, close)) close();
+      }
+    },
   };
 }
 
@@ -91,9 +100,14 @@ export async function pumpNotifications(stream: SSEStreamingApi, o: StreamOption
   const end = () => {
     ended = true;
     wake?.();
+    // Also unblocks a write waiting on a client that stopped reading.
+    stream.abort();
   };
   const unsubscribe = o.hub.subscribe(o.userId, (event) => {
-    queue.push(event);
+    // A client that stopped reading must not grow the queue without bound: keep
+    // one data-less hint instead, and the database fills the gap when it resumes.
+    if (queue.length >= MAX_QUEUED) queue.splice(0, queue.length, { seq: event.seq, data: null });
+    else queue.push(event);
     wake?.();
   });
   const release = o.registry.open(o.userId, end);
@@ -121,7 +135,10 @@ export async function pumpNotifications(stream: SSEStreamingApi, o: StreamOption
     }).finally(() => (wake = null));
 
   try {
-    last = o.afterSeq ?? await latestSeq(o.db, o.userId);
+    // A Last-Event-ID beyond the latest (another user's, a reset database) would
+    // silence the stream; it resumes from the latest instead.
+    const latest = await latestSeq(o.db, o.userId);
+    last = o.afterSeq === null ? latest : Math.min(o.afterSeq, latest);
     // Sent once `last` is fixed: whatever commits after the client sees this frame
     // has a larger seq and will be delivered. `retry` paces EventSource reconnects.
     await stream.write("retry: 2000\n: connected\n\n");

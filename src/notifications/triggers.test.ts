@@ -295,6 +295,25 @@ Deno.test("scheduled job: due reminders and expiring visas and passports, once e
     assert.equal(result.created.visa_expiry, 1);
   });
 
+  await s.step("a reminder whose assignee left goes to the client's consultant", async () => {
+    const reminder = await created(t, w.tokens.branchAdmin, "/reminders", {
+      client_id: soon.id,
+      date: "2026-11-20",
+      message: "Chase the bank statement",
+      assigned_to: w.users.branchAdmin.id,
+    });
+    const off = await call(t, "DELETE", `/api/v1/users/${w.users.branchAdmin.id}`, {
+      token: w.tokens.regionManager,
+    });
+    assert.equal(off.status, 204, off.text);
+    const result = await run();
+    assert.equal(result.created.reminder_due, 1);
+    const notice = (await inbox(t, w.users.consultant.id)).find((n) =>
+      n.meta.reminder_id === reminder.id
+    );
+    assert.ok(notice, "the consultant was not told");
+  });
+
   await s.step("each tenant's own notice window applies", async () => {
     const settings = await call(t, "PATCH", "/api/v1/tenants/current", {
       token: w.tokens.superAdminB,

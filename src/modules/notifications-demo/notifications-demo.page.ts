@@ -57,7 +57,7 @@ here as they happen; close the laptop lid and reopen it, and the missed ones arr
       body: JSON.stringify(body || {}),
     });
     const json = await res.json();
-    if (!res.ok) throw new Error(json.message || res.statusText);
+    if (!res.ok) throw Object.assign(new Error(json.message || res.statusText), { status: res.status });
     return json;
   }
 
@@ -91,6 +91,8 @@ here as they happen; close the laptop lid and reopen it, and the missed ones arr
         setTimeout(listen, 2000);
       };
     } catch (error) {
+      // An expired or revoked login cannot get tickets: ask for a new login, don't loop.
+      if (error.status === 401) return show("error", "Your session ended; log in again.");
       show("error", "Could not open the stream: " + error.message);
       setTimeout(listen, 5000);
     }
@@ -105,6 +107,8 @@ here as they happen; close the laptop lid and reopen it, and the missed ones arr
         password: document.getElementById("password").value,
       });
       token = session.access_token;
+      lastId = null; // another user's position means nothing to this one
+      list.replaceChildren();
       show("idle", "Logged in as " + session.user.email + "; opening the stream…");
       listen();
     } catch (error) {

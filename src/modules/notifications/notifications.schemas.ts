@@ -38,7 +38,8 @@ export const StreamTicketSchema = z.object({
   }),
 }).openapi("StreamTicket");
 
-const lastEventId = z.coerce.number().int().min(0).optional();
+const lastEventId = z.string().regex(/^\d{1,15}$/, "A non-negative integer (a notification seq).")
+  .transform(Number).optional();
 
 export const StreamQuerySchema = z.object({
   ticket: z.string().optional().openapi({

@@ -251,11 +251,34 @@ Deno.test("notification stream: delivery, replay and the seam", async (s) => {
     },
   );
 
-  await s.step("a bad Last-Event-ID is a 422", async () => {
-    const res = await call(t, "GET", `${BASE}/stream?last_event_id=abc`, {
+  await s.step("a bad or empty Last-Event-ID is a 422", async () => {
+    for (const value of ["abc", "", "-1", "1.5"]) {
+      const res = await call(t, "GET", `${BASE}/stream?last_event_id=${value}`, {
+        token: w.tokens.consultant,
+      });
+      assertError(res, 422);
+    }
+  });
+
+  await s.step("a Last-Event-ID beyond the latest resumes from the latest", async () => {
+    const stream = await open(t, {
       token: w.tokens.consultant,
+      headers: { "last-event-id": "999999" },
     });
-    assertError(res, 422);
+    const [id] = await notify(t, w.users.consultant);
+    const [event] = await stream.waitFor(1);
+    assert.equal(JSON.parse(event.data).id, id);
+    await stream.close();
+  });
+
+  await s.step("closing every stream (a server shutting down) ends them all", async () => {
+    const streams = [
+      await open(t, { token: w.tokens.consultant }),
+      await open(t, { token: w.tokens.branchAdmin }),
+    ];
+    t.deps.streams.closeAll();
+    await Promise.all(streams.map((stream) => stream.ended));
+    assert.equal(t.deps.streams.size(), 0);
   });
   t.close();
 });
@@ -362,6 +385,30 @@ Deno.test("stream lifecycle: heartbeat, session end, cap and clean-up", async (s
       assert.equal(hub.listenerCount?.(), 0);
     },
   );
+  t.close();
+});
+
+Deno.test("a publish that fails never fails the write; the stream catches up on the next event", async () => {
+  const { t, w } = await setup();
+  const hub = localHub();
+  const broken = createApp({
+    ...t.deps,
+    hub: {
+      subscribe: hub.subscribe,
+      publish: () => Promise.reject(new Error("hub down")),
+    },
+  });
+  const res = await broken.request("/api/v1/tasks", {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${w.tokens.branchAdmin}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ title: "Call the client", assigned_to: w.users.consultant.id }),
+  });
+  assert.equal(res.status, 201, await res.text());
+  const list = await call(t, "GET", BASE, { token: w.tokens.consultant });
+  assert.equal(list.body.count, 1);
   t.close();
 });
 
