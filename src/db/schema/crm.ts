@@ -79,5 +79,6 @@ export const clients = sqliteTable("clients", {
   index("clients_tenant_visa_expiry_idx").on(t.tenant_id, t.visa_expiry_date),
   index("clients_tenant_passport_expiry_idx").on(t.tenant_id, t.passport_expiry_date),
   index("clients_tenant_last_name_idx").on(t.tenant_id, t.last_name, t.id),
+  index("clients_tenant_updated_idx").on(t.tenant_id, t.deleted_at, t.updated_at, t.id),
   index("clients_agent_idx").on(t.agent_id),
 ]);

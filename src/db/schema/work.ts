@@ -97,6 +97,7 @@ export const tasks = sqliteTable("tasks", {
 }, (t) => [
   index("tasks_tenant_created_idx").on(t.tenant_id, t.created_at, t.id),
   index("tasks_tenant_status_due_idx").on(t.tenant_id, t.status, t.due_date),
+  index("tasks_tenant_due_idx").on(t.tenant_id, t.due_date, t.id),
   index("tasks_assigned_idx").on(t.assigned_to, t.status, t.due_date),
   index("tasks_creator_idx").on(t.created_by, t.created_at),
   // Led by tenant_id: the scope filter's "no client" branch stays inside the tenant.
@@ -116,6 +117,8 @@ export const reminders = sqliteTable("reminders", {
   ...lifecycleColumns(),
 }, (t) => [
   index("reminders_tenant_date_idx").on(t.tenant_id, t.done, t.date),
+  // Serves the default ordering (date, then id) without a sort.
+  index("reminders_tenant_date_id_idx").on(t.tenant_id, t.date, t.id),
   index("reminders_client_idx").on(t.client_id, t.date),
   index("reminders_assigned_idx").on(t.assigned_to, t.done, t.date),
 ]);
