@@ -1,20 +1,23 @@
 /**
  * Tenant reference data (visa categories and types, application types and stages):
  * the whole tenant reads it, super_admin and country_manager write it (SPEC §2).
- * The field rules, reads and checks every reference resource shares; another
- * tenant's row is a 404 like an unknown one.
+ * The field rules, reads, checks and writes every reference resource shares;
+ * another tenant's row is a 404 like an unknown one.
  * @module
  */
 import { z } from "@hono/zod-openapi";
 import { and, eq, type SQL } from "drizzle-orm";
+import { type BatchStep, type Guard, runBatch, type UniqueConflicts } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
 import { referenceInScope } from "../scope/filters.ts";
 import { requireTenantManager } from "../scope/permissions.ts";
 import type { Scope, TenantScope } from "../scope/scope.ts";
-import type { TenantTable } from "./audited-writes.ts";
+import { insertSteps, type TenantTable, updateSteps } from "./audited-writes.ts";
 import { ApiError, notFound } from "./errors.ts";
+import { hardDeleteSteps } from "./hard-delete.ts";
 import { isUuid } from "./ids.ts";
 import { type Ordering, type PageQuery, paginate } from "./pagination.ts";
+import type { RequestMeta } from "./request-meta.ts";
 
 /** A reference row's display name. */
 export const referenceName = z.string().trim().min(1).max(200);
@@ -84,4 +87,89 @@ export function listReferenceRows<T extends TenantTable>(
         .limit(limit).offset(offset)) as Row[],
     count: () => db.$count(table, where),
   });
+}
+
+/** Where the writes of one reference resource go. */
+export type ReferenceTarget<T extends TenantTable, Row extends { id: string }> = {
+  table: T;
+  /** The audit log's entity_type. */
+  entityType: string;
+  /** The row of the caller's tenant, or 404 (the module's selector). */
+  get: (db: Database, scope: TenantScope, id: string) => Promise<Row>;
+  /** Each unique index of the table and the 409 it means. */
+  conflicts: UniqueConflicts;
+};
+
+/**
+ * Inserts a new reference row with its audit entry, after `guards`. The caller
+ * has checked the writer (before reading the ids the row names) and built the row.
+ */
+export async function insertReferenceRow<
+  T extends TenantTable,
+  Row extends T["$inferInsert"] & { id: string },
+>(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  target: ReferenceTarget<T, Row>,
+  row: Row,
+  guards: BatchStep[] = [],
+): Promise<Row> {
+  const { table, entityType } = target;
+  await runBatch(
+    db,
+    [...guards, ...insertSteps(db, scope, meta, { table, entityType, row })],
+    target.conflicts,
+  );
+  return row;
+}
+
+/**
+ * Changes a reference row: 404 unless it is the tenant's, then 403 unless the
+ * caller writes reference data, then `check` (the ids the change names), then only
+ * the changed fields with their audit entry; nothing when nothing changes.
+ */
+export async function updateReferenceRow<T extends TenantTable, Row extends { id: string }>(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  target: ReferenceTarget<T, Row>,
+  id: string,
+  input: Partial<Row>,
+  check?: () => Promise<unknown>,
+): Promise<Row> {
+  const before = await target.get(db, scope, id);
+  requireReferenceWriter(scope);
+  await check?.();
+  const { table, entityType } = target;
+  const update = updateSteps(db, scope, meta, {
+    table,
+    entityType,
+    before,
+    after: { ...before, ...input },
+  });
+  await runBatch(db, update.steps, target.conflicts);
+  return update.row;
+}
+
+/**
+ * Deletes a reference row for good, with its audit entry: the same 404 and 403 as
+ * a change, and 409 while `inUse` (guards that nothing points at the row, checked
+ * as the batch lands, so a racing create cannot slip past them) fails.
+ */
+export async function deleteReferenceRow<T extends TenantTable, Row extends { id: string }>(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  target: ReferenceTarget<T, Row>,
+  id: string,
+  inUse: Guard[],
+): Promise<void> {
+  const before = await target.get(db, scope, id);
+  requireReferenceWriter(scope);
+  const { table, entityType } = target;
+  await runBatch(db, [
+    ...inUse,
+    ...hardDeleteSteps(db, scope, meta, { table, entityType, before }),
+  ]);
 }

@@ -75,3 +75,27 @@ export function softDeleteSteps(
     }),
   ];
 }
+
+/** The row as {@link softDeleteSteps} leave it: what a delete or restore answers. */
+export function softDeletedRow<
+  Row extends {
+    deleted_at: string | null;
+    deleted_by: string | null;
+    updated_at: string;
+    updated_by: string | null;
+  },
+>(
+  before: Row,
+  scope: TenantScope,
+  meta: RequestMeta,
+  deleted: boolean,
+): Row {
+  const now = meta.now.toISOString();
+  return {
+    ...before,
+    deleted_at: deleted ? now : null,
+    deleted_by: deleted ? scope.actor.userId : null,
+    updated_at: now,
+    updated_by: scope.actor.userId,
+  };
+}

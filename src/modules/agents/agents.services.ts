@@ -4,15 +4,14 @@
  * @module
  */
 import type { z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
-import { auditStatement, changedFields } from "../../audit/audit.ts";
 import { runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { agents } from "../../db/schema/index.ts";
+import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
 import { ApiError, forbidden } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
-import { softDeleteSteps } from "../../lib/soft-delete.ts";
+import { softDeletedRow, softDeleteSteps } from "../../lib/soft-delete.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import { TENANT_MANAGERS } from "../../scope/roles.ts";
 import { actingRole, type TenantScope } from "../../scope/scope.ts";
@@ -53,7 +52,6 @@ export async function createAgent(
 ): Promise<Agent> {
   requireBranchAdminOrAbove(scope, "create agents");
   const branchId = await agentBranch(db, scope, input.branch_id);
-  const now = meta.now.toISOString();
   const agent: Agent = {
     id: uuidv7(meta.now.getTime()),
     tenant_id: scope.tenantId,
@@ -63,23 +61,14 @@ export async function createAgent(
     email: input.email ?? null,
     phone: input.phone ?? "",
     commission_percent: input.commission_percent ?? 0,
-    created_at: now,
-    updated_at: now,
-    created_by: scope.actor.userId,
-    updated_by: scope.actor.userId,
+    ...creationStamps(scope, meta),
     deleted_at: null,
     deleted_by: null,
   };
-  await runBatch(db, [
-    db.insert(agents).values(agent),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "create",
-      entityType: "agent",
-      entityId: agent.id,
-      after: agent,
-    }),
-  ]);
+  await runBatch(
+    db,
+    insertSteps(db, scope, meta, { table: agents, entityType: "agent", row: agent }),
+  );
   return agent;
 }
 
@@ -108,27 +97,14 @@ export async function updateAgent(
   const branchId = input.branch_id === undefined
     ? before.branch_id
     : await agentBranch(db, scope, input.branch_id);
-  const after: Agent = {
-    ...before,
-    ...input,
-    branch_id: branchId,
-    updated_at: meta.now.toISOString(),
-    updated_by: scope.actor.userId,
-  };
-  const diff = changedFields(before, after);
-  if (Object.keys(diff.after).length === 0) return before;
-  const { id: _id, tenant_id: _t, created_at: _c, created_by: _cb, ...changes } = after;
-  await runBatch(db, [
-    db.update(agents).set(changes).where(eq(agents.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "update",
-      entityType: "agent",
-      entityId: id,
-      ...diff,
-    }),
-  ]);
-  return after;
+  const update = updateSteps(db, scope, meta, {
+    table: agents,
+    entityType: "agent",
+    before,
+    after: { ...before, ...input, branch_id: branchId },
+  });
+  await runBatch(db, update.steps);
+  return update.row;
 }
 
 /** Soft-deletes (`deleted: true`) or restores an agent. */
@@ -143,12 +119,5 @@ export async function setAgentDeleted(
   if ((before.deleted_at !== null) === deleted) return before;
   const target = { table: agents, entityType: "agent", id, deletedAt: before.deleted_at };
   await runBatch(db, softDeleteSteps(db, scope, meta, target, deleted));
-  const now = meta.now.toISOString();
-  return {
-    ...before,
-    deleted_at: deleted ? now : null,
-    deleted_by: deleted ? scope.actor.userId : null,
-    updated_at: now,
-    updated_by: scope.actor.userId,
-  };
+  return softDeletedRow(before, scope, meta, deleted);
 }

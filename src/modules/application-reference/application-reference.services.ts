@@ -7,14 +7,19 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { type Guard, guard, runBatch } from "../../db/batch.ts";
+import { type Guard, guard } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { application_stages, application_types, applications } from "../../db/schema/index.ts";
-import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
+import { creationStamps } from "../../lib/audited-writes.ts";
 import { ApiError, notFound } from "../../lib/errors.ts";
-import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import { uuidv7 } from "../../lib/ids.ts";
-import { codeTaken, requireReferenceWriter } from "../../lib/reference-data.ts";
+import {
+  codeTaken,
+  deleteReferenceRow,
+  insertReferenceRow,
+  requireReferenceWriter,
+  updateReferenceRow,
+} from "../../lib/reference-data.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type {
@@ -31,15 +36,25 @@ import {
   lastStagePosition,
 } from "./application-reference.selectors.ts";
 
-const typeConflicts = {
-  "application_types.tenant_id, application_types.code": codeTaken("application type"),
+const types = {
+  table: application_types,
+  entityType: "application_type",
+  get: getApplicationType,
+  conflicts: {
+    "application_types.tenant_id, application_types.code": codeTaken("application type"),
+  },
 };
-const stageConflicts = {
-  "application_stages.application_type_id, application_stages.name": new ApiError(
-    409,
-    "stage_name_taken",
-    "This application type already has a stage with that name.",
-  ),
+const stages = {
+  table: application_stages,
+  entityType: "application_stage",
+  get: getApplicationStage,
+  conflicts: {
+    "application_stages.application_type_id, application_stages.name": new ApiError(
+      409,
+      "stage_name_taken",
+      "This application type already has a stage with that name.",
+    ),
+  },
 };
 
 /** A write that points at a type: the type still exists when the batch lands (404 otherwise). */
@@ -70,56 +85,35 @@ export async function createApplicationType(
   input: z.infer<typeof CreateApplicationTypeSchema>,
 ): Promise<ApplicationType> {
   requireReferenceWriter(scope);
-  const type: ApplicationType = {
+  return await insertReferenceRow(db, scope, meta, types, {
     id: uuidv7(meta.now.getTime()),
     tenant_id: scope.tenantId,
     name: input.name,
     code: input.code,
     description: input.description ?? "",
     ...creationStamps(scope, meta),
-  };
-  await runBatch(
-    db,
-    insertSteps(db, scope, meta, {
-      table: application_types,
-      entityType: "application_type",
-      row: type,
-    }),
-    typeConflicts,
-  );
-  return type;
+  });
 }
 
 /** Changes an application type's name, code or description. */
-export async function updateApplicationType(
+export function updateApplicationType(
   db: Database,
   scope: TenantScope,
   meta: RequestMeta,
   id: string,
   input: z.infer<typeof UpdateApplicationTypeSchema>,
 ): Promise<ApplicationType> {
-  const before = await getApplicationType(db, scope, id);
-  requireReferenceWriter(scope);
-  const update = updateSteps(db, scope, meta, {
-    table: application_types,
-    entityType: "application_type",
-    before,
-    after: { ...before, ...input },
-  });
-  await runBatch(db, update.steps, typeConflicts);
-  return update.row;
+  return updateReferenceRow(db, scope, meta, types, id, input);
 }
 
 /** Deletes a type that no application uses and that has no stages (409 otherwise). */
-export async function deleteApplicationType(
+export function deleteApplicationType(
   db: Database,
   scope: TenantScope,
   meta: RequestMeta,
   id: string,
 ): Promise<void> {
-  const before = await getApplicationType(db, scope, id);
-  requireReferenceWriter(scope);
-  await runBatch(db, [
+  return deleteReferenceRow(db, scope, meta, types, id, [
     guard(
       sql`NOT EXISTS (SELECT 1 FROM ${applications} WHERE ${applications.application_type_id} = ${id})`,
       new ApiError(409, "application_type_in_use", "Applications use this type."),
@@ -128,11 +122,6 @@ export async function deleteApplicationType(
       sql`NOT EXISTS (SELECT 1 FROM ${application_stages} WHERE ${application_stages.application_type_id} = ${id})`,
       new ApiError(409, "application_type_has_stages", "Delete this type's stages first."),
     ),
-    ...hardDeleteSteps(db, scope, meta, {
-      table: application_types,
-      entityType: "application_type",
-      before,
-    }),
   ]);
 }
 
@@ -158,48 +147,29 @@ export async function createApplicationStage(
     description: input.description ?? "",
     ...creationStamps(scope, meta),
   };
-  await runBatch(db, [
-    // The type's delete checks for stages in its own batch; this closes the other order.
-    typeStillExists(type.id),
-    ...insertSteps(db, scope, meta, {
-      table: application_stages,
-      entityType: "application_stage",
-      row: stage,
-    }),
-  ], stageConflicts);
-  return stage;
+  // The type's delete checks for stages in its own batch; this closes the other order.
+  return await insertReferenceRow(db, scope, meta, stages, stage, [typeStillExists(type.id)]);
 }
 
 /** Renames, moves or describes a stage; it stays with its type. */
-export async function updateApplicationStage(
+export function updateApplicationStage(
   db: Database,
   scope: TenantScope,
   meta: RequestMeta,
   id: string,
   input: z.infer<typeof UpdateApplicationStageSchema>,
 ): Promise<ApplicationStage> {
-  const before = await getApplicationStage(db, scope, id);
-  requireReferenceWriter(scope);
-  const update = updateSteps(db, scope, meta, {
-    table: application_stages,
-    entityType: "application_stage",
-    before,
-    after: { ...before, ...input },
-  });
-  await runBatch(db, update.steps, stageConflicts);
-  return update.row;
+  return updateReferenceRow(db, scope, meta, stages, id, input);
 }
 
 /** Deletes a stage no application is at (409 otherwise). */
-export async function deleteApplicationStage(
+export function deleteApplicationStage(
   db: Database,
   scope: TenantScope,
   meta: RequestMeta,
   id: string,
 ): Promise<void> {
-  const before = await getApplicationStage(db, scope, id);
-  requireReferenceWriter(scope);
-  await runBatch(db, [
+  return deleteReferenceRow(db, scope, meta, stages, id, [
     guard(
       sql`NOT EXISTS (SELECT 1 FROM ${applications} WHERE ${applications.stage_id} = ${id})`,
       new ApiError(
@@ -208,10 +178,5 @@ export async function deleteApplicationStage(
         "Applications are at this stage; move them to another stage first.",
       ),
     ),
-    ...hardDeleteSteps(db, scope, meta, {
-      table: application_stages,
-      entityType: "application_stage",
-      before,
-    }),
   ]);
 }

@@ -5,14 +5,14 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { eq, sql } from "drizzle-orm";
-import { auditStatement, changedFields } from "../../audit/audit.ts";
 import { guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { branches, clients, users } from "../../db/schema/index.ts";
-import { softDeleteSteps } from "../../lib/soft-delete.ts";
+import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
+import { softDeletedRow, softDeleteSteps } from "../../lib/soft-delete.ts";
 import { requireRole } from "../../scope/permissions.ts";
 import type { Role } from "../../scope/roles.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -46,7 +46,6 @@ export async function createBranch(
 ): Promise<Branch> {
   requireRole(scope, BRANCH_MANAGERS, "create branches");
   const regionId = await regionFor(db, scope, input.region_id);
-  const now = meta.now.toISOString();
   const branch: Branch = {
     id: uuidv7(meta.now.getTime()),
     tenant_id: scope.tenantId,
@@ -55,23 +54,14 @@ export async function createBranch(
     address: input.address ?? "",
     phone: input.phone ?? "",
     email: input.email ?? null,
-    created_at: now,
-    updated_at: now,
-    created_by: scope.actor.userId,
-    updated_by: scope.actor.userId,
+    ...creationStamps(scope, meta),
     deleted_at: null,
     deleted_by: null,
   };
-  await runBatch(db, [
-    db.insert(branches).values(branch),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "create",
-      entityType: "branch",
-      entityId: branch.id,
-      after: branch,
-    }),
-  ]);
+  await runBatch(
+    db,
+    insertSteps(db, scope, meta, { table: branches, entityType: "branch", row: branch }),
+  );
   return branch;
 }
 
@@ -88,31 +78,20 @@ export async function updateBranch(
   const regionId = input.region_id === undefined
     ? before.region_id
     : await regionFor(db, scope, input.region_id);
-  const after: Branch = {
-    ...before,
-    ...input,
-    region_id: regionId,
-    updated_at: meta.now.toISOString(),
-    updated_by: scope.actor.userId,
-  };
-  const diff = changedFields(before, after);
-  if (Object.keys(diff.after).length === 0) return before;
-  const { id: _id, tenant_id: _t, created_at: _c, created_by: _cb, ...changes } = after;
+  const update = updateSteps(db, scope, meta, {
+    table: branches,
+    entityType: "branch",
+    before,
+    after: { ...before, ...input, region_id: regionId },
+  });
   const moved = regionId !== before.region_id;
   await runBatch(db, [
-    db.update(branches).set(changes).where(eq(branches.id, id)),
+    ...update.steps,
     ...(moved
       ? [db.update(users).set({ region_id: regionId }).where(eq(users.branch_id, id))]
       : []),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "update",
-      entityType: "branch",
-      entityId: id,
-      ...diff,
-    }),
   ]);
-  return after;
+  return update.row;
 }
 
 /**
@@ -159,12 +138,5 @@ export async function restoreBranch(
   if (before.deleted_at === null) return before;
   const target = { table: branches, entityType: "branch", id, deletedAt: before.deleted_at };
   await runBatch(db, softDeleteSteps(db, scope, meta, target, false));
-  const now = meta.now.toISOString();
-  return {
-    ...before,
-    deleted_at: null,
-    deleted_by: null,
-    updated_at: now,
-    updated_by: scope.actor.userId,
-  };
+  return softDeletedRow(before, scope, meta, false);
 }

@@ -10,6 +10,7 @@ import type { SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { BatchStep } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
+import type { ListQuerySchema } from "../../lib/crud-routes.ts";
 import { ApiError } from "../../lib/errors.ts";
 import type { Ordering, Page, PageQuery } from "../../lib/pagination.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
@@ -34,12 +35,6 @@ export type ProfileTable<Row extends ProfileRow> = SQLiteTable & {
   tenant_id: SQLiteColumn;
   client_id: SQLiteColumn;
 };
-
-/**
- * A list's query schema: an object (so OpenAPI lists its parameters) whose output
- * carries the paging fields every list has.
- */
-export type ProfileQuerySchema<Q extends PageQuery> = z.ZodObject & z.ZodType<Q>;
 
 /** What a write knows: the request, and the live client in scope it writes under. */
 export type WriteContext = {
@@ -73,7 +68,7 @@ export type ProfileResource<
     page: z.ZodType<Page<Row>>;
     create: z.ZodType<C>;
     update: z.ZodType<U>;
-    query: ProfileQuerySchema<Q>;
+    query: ListQuerySchema<Q>;
   };
   /** The sortable columns; the query schema's `ordering` whitelist names the same fields. */
   ordering: Ordering;

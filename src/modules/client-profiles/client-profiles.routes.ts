@@ -6,18 +6,12 @@
  * @module
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { requireAuth, tenantScope } from "../../auth/middleware.ts";
+import { tenantScope } from "../../auth/middleware.ts";
 import type { AppEnv } from "../../lib/context.ts";
+import { authenticatedRoute } from "../../lib/crud-routes.ts";
 import type { PageQuery } from "../../lib/pagination.ts";
 import { requestMeta } from "../../lib/request-meta.ts";
-import {
-  bearerSecurity,
-  createRouter,
-  jsonBody,
-  jsonResponse,
-  readErrors,
-  writeErrors,
-} from "../../lib/router.ts";
+import { createRouter, jsonBody, jsonResponse, readErrors, writeErrors } from "../../lib/router.ts";
 import type { ProfileResource, ProfileRow } from "./client-profiles.resource.ts";
 import {
   experiencesResource,
@@ -47,7 +41,7 @@ export function clientRecordsRouter<
   Q extends PageQuery,
 >(resource: ProfileResource<Row, C, U, Q>): OpenAPIHono<AppEnv> {
   const { noun, schemas, docs = {} } = resource;
-  const common = { tags: [resource.tag], security: bearerSecurity, middleware: requireAuth() };
+  const common = authenticatedRoute(resource.tag);
   const listPath = `/clients/{client_id}/${resource.path}`;
   const itemPath = `${listPath}/{id}`;
 

@@ -6,15 +6,15 @@
  * @module
  */
 import type { z } from "@hono/zod-openapi";
-import { eq, sql } from "drizzle-orm";
-import { auditStatement, changedFields } from "../../audit/audit.ts";
+import { sql } from "drizzle-orm";
 import { type BatchStep, type Guard, guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { agents, branches, clients } from "../../db/schema/index.ts";
+import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
 import { ApiError, notFound } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
-import { softDeleteSteps } from "../../lib/soft-delete.ts";
+import { softDeletedRow, softDeleteSteps } from "../../lib/soft-delete.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getAgent } from "../agents/agents.selectors.ts";
@@ -89,7 +89,6 @@ export async function createClient(
   if (assignedTo) await requireAssignee(db, scope, assignedTo, branch);
   if (input.agent_id) await getAgent(db, scope, input.agent_id);
 
-  const now = meta.now.toISOString();
   const client: Client = {
     id: uuidv7(meta.now.getTime()),
     tenant_id: scope.tenantId,
@@ -111,23 +110,13 @@ export async function createClient(
     notes: input.notes ?? "",
     status: input.status ?? "lead",
     lead_source: input.lead_source ?? "walk_in",
-    created_at: now,
-    updated_at: now,
-    created_by: scope.actor.userId,
-    updated_by: scope.actor.userId,
+    ...creationStamps(scope, meta),
     deleted_at: null,
     deleted_by: null,
   };
   await runBatch(db, [
     ...referenceGuards(client),
-    db.insert(clients).values(client),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "create",
-      entityType: "client",
-      entityId: client.id,
-      after: client,
-    }),
+    ...insertSteps(db, scope, meta, { table: clients, entityType: "client", row: client }),
   ]);
   return client;
 }
@@ -152,32 +141,23 @@ export async function updateClient(
   }
   if (input.agent_id) await getAgent(db, scope, input.agent_id);
 
-  const after: Client = {
-    ...before,
-    ...input,
-    assigned_to: assignedTo,
-    updated_at: meta.now.toISOString(),
-    updated_by: scope.actor.userId,
-  };
-  const diff = changedFields(before, after);
-  if (Object.keys(diff.after).length === 0) return before;
-  const { id: _id, tenant_id: _t, created_at: _c, created_by: _cb, ...changes } = after;
+  const after: Client = { ...before, ...input, assigned_to: assignedTo };
+  const update = updateSteps(db, scope, meta, {
+    table: clients,
+    entityType: "client",
+    before,
+    after,
+  });
+  if (update.steps.length === 0) return before;
   await runBatch(db, [
     ...referenceGuards({
       branch_id: moves ? after.branch_id : undefined,
       assigned_to: input.assigned_to !== undefined || moves ? after.assigned_to : undefined,
       agent_id: input.agent_id !== undefined ? after.agent_id : undefined,
     }),
-    db.update(clients).set(changes).where(eq(clients.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "update",
-      entityType: "client",
-      entityId: id,
-      ...diff,
-    }),
+    ...update.steps,
   ]);
-  return after;
+  return update.row;
 }
 
 /**
@@ -207,12 +187,5 @@ export async function setClientDeleted(
   }
   const target = { table: clients, entityType: "client", id, deletedAt: before.deleted_at };
   await runBatch(db, [...steps, ...softDeleteSteps(db, scope, meta, target, deleted)]);
-  const now = meta.now.toISOString();
-  return {
-    ...before,
-    deleted_at: deleted ? now : null,
-    deleted_by: deleted ? scope.actor.userId : null,
-    updated_at: now,
-    updated_by: scope.actor.userId,
-  };
+  return softDeletedRow(before, scope, meta, deleted);
 }

@@ -1,10 +1,10 @@
 /** Region writes (super_admin and country_manager). @module */
 import type { z } from "@hono/zod-openapi";
-import { eq, sql } from "drizzle-orm";
-import { auditStatement, changedFields } from "../../audit/audit.ts";
+import { sql } from "drizzle-orm";
 import { guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { branches, regions, users } from "../../db/schema/index.ts";
+import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
@@ -14,8 +14,13 @@ import type { TenantScope } from "../../scope/scope.ts";
 import type { CreateRegionSchema, Region, UpdateRegionSchema } from "./regions.schemas.ts";
 import { getRegion } from "./regions.selectors.ts";
 
-const nameTaken = () =>
-  new ApiError(409, "region_name_taken", "This agency already has a region with that name.");
+const nameConflicts = {
+  "regions.tenant_id, regions.name": new ApiError(
+    409,
+    "region_name_taken",
+    "This agency already has a region with that name.",
+  ),
+};
 
 /** Creates a region in the caller's tenant. */
 export async function createRegion(
@@ -25,27 +30,18 @@ export async function createRegion(
   input: z.infer<typeof CreateRegionSchema>,
 ): Promise<Region> {
   requireTenantManager(scope, "create regions");
-  const now = meta.now.toISOString();
   const region: Region = {
     id: uuidv7(meta.now.getTime()),
     tenant_id: scope.tenantId,
     name: input.name,
     description: input.description ?? "",
-    created_at: now,
-    updated_at: now,
-    created_by: scope.actor.userId,
-    updated_by: scope.actor.userId,
+    ...creationStamps(scope, meta),
   };
-  await runBatch(db, [
-    db.insert(regions).values(region),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "create",
-      entityType: "region",
-      entityId: region.id,
-      after: region,
-    }),
-  ], { "regions.tenant_id, regions.name": nameTaken() });
+  await runBatch(
+    db,
+    insertSteps(db, scope, meta, { table: regions, entityType: "region", row: region }),
+    nameConflicts,
+  );
   return region;
 }
 
@@ -59,26 +55,14 @@ export async function updateRegion(
 ): Promise<Region> {
   const before = await getRegion(db, scope, id);
   requireTenantManager(scope, "change regions");
-  const after: Region = {
-    ...before,
-    ...input,
-    updated_at: meta.now.toISOString(),
-    updated_by: scope.actor.userId,
-  };
-  const diff = changedFields(before, after);
-  if (Object.keys(diff.after).length === 0) return before;
-  await runBatch(db, [
-    db.update(regions).set({ ...input, updated_at: after.updated_at, updated_by: after.updated_by })
-      .where(eq(regions.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "update",
-      entityType: "region",
-      entityId: id,
-      ...diff,
-    }),
-  ], { "regions.tenant_id, regions.name": nameTaken() });
-  return after;
+  const update = updateSteps(db, scope, meta, {
+    table: regions,
+    entityType: "region",
+    before,
+    after: { ...before, ...input },
+  });
+  await runBatch(db, update.steps, nameConflicts);
+  return update.row;
 }
 
 /**

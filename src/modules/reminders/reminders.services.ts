@@ -6,11 +6,10 @@
  * @module
  */
 import type { z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
-import { auditStatement, changedFields } from "../../audit/audit.ts";
 import { type BatchStep, rowExists, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { reminders } from "../../db/schema/index.ts";
+import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
 import { notFound } from "../../lib/errors.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import { uuidv7 } from "../../lib/ids.ts";
@@ -61,22 +60,12 @@ export async function createReminder(
     assigned_to: assignedTo,
     done,
     done_at: doneAt(null, done, now),
-    created_at: now,
-    updated_at: now,
-    created_by: scope.actor.userId,
-    updated_by: scope.actor.userId,
+    ...creationStamps(scope, meta),
   };
   const steps: BatchStep[] = [clientStillLive(client.id)];
   if (assignedTo) steps.push(assigneeStillActive(assignedTo));
   steps.push(
-    db.insert(reminders).values(reminder),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "create",
-      entityType: "reminder",
-      entityId: reminder.id,
-      after: reminder,
-    }),
+    ...insertSteps(db, scope, meta, { table: reminders, entityType: "reminder", row: reminder }),
   );
   await runBatch(db, steps);
   return reminder;
@@ -97,34 +86,23 @@ export async function updateReminder(
     const client = await getClient(db, scope, before.client_id);
     await requireAssignee(db, scope, assignedTo, await getBranch(db, scope, client.branch_id));
   }
-  const now = meta.now.toISOString();
-  const after: Reminder = {
-    ...before,
-    ...input,
-    assigned_to: assignedTo,
-    done_at: doneAt(before, input.done ?? before.done, now),
-    updated_at: now,
-    updated_by: scope.actor.userId,
-  };
-  const diff = changedFields(before, after);
-  if (Object.keys(diff.after).length === 0) return before;
+  const update = updateSteps(db, scope, meta, {
+    table: reminders,
+    entityType: "reminder",
+    before,
+    after: {
+      ...before,
+      ...input,
+      assigned_to: assignedTo,
+      done_at: doneAt(before, input.done ?? before.done, meta.now.toISOString()),
+    },
+  });
+  if (update.steps.length === 0) return before;
 
   const steps: BatchStep[] = [reminderExists(id)];
   if (reassigns) steps.push(assigneeStillActive(assignedTo));
-  const { id: _id, tenant_id: _t, client_id: _cl, created_at: _c, created_by: _cb, ...changes } =
-    after;
-  steps.push(
-    db.update(reminders).set(changes).where(eq(reminders.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "update",
-      entityType: "reminder",
-      entityId: id,
-      ...diff,
-    }),
-  );
-  await runBatch(db, steps);
-  return after;
+  await runBatch(db, [...steps, ...update.steps]);
+  return update.row;
 }
 
 /** Deletes a reminder for good (branch_admin and up), its row kept in the audit entry. */

@@ -14,10 +14,11 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { eq, sql } from "drizzle-orm";
-import { auditStatement, changedFields } from "../../audit/audit.ts";
+import { auditStatement } from "../../audit/audit.ts";
 import { type BatchStep, guard, rowExists, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { type TaskComment, tasks } from "../../db/schema/index.ts";
+import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
 import { ApiError, notFound } from "../../lib/errors.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import { uuidv7 } from "../../lib/ids.ts";
@@ -87,24 +88,12 @@ export async function createTask(
     tags: input.tags ?? [],
     comments: [],
     completed_at: completedAt(null, status, now),
-    created_at: now,
-    updated_at: now,
-    created_by: scope.actor.userId,
-    updated_by: scope.actor.userId,
+    ...creationStamps(scope, meta),
   };
   const steps: BatchStep[] = [];
   if (clientId) steps.push(clientStillLive(clientId));
   if (assignedTo) steps.push(assigneeStillActive(assignedTo));
-  steps.push(
-    db.insert(tasks).values(task),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "create",
-      entityType: "task",
-      entityId: task.id,
-      after: task,
-    }),
-  );
+  steps.push(...insertSteps(db, scope, meta, { table: tasks, entityType: "task", row: task }));
   await runBatchAndNotify(db, meta, steps, taskNotifications(scope.actor, null, task));
   return task;
 }
@@ -141,17 +130,21 @@ export async function updateTask(
   const now = meta.now.toISOString();
   const status = input.status ?? before.status;
   const statusChanged = status !== before.status;
-  const after: Task = {
-    ...before,
-    ...input,
-    client_id: clientId,
-    assigned_to: assignedTo,
-    completed_at: completedAt(before, status, now),
-    updated_at: now,
-    updated_by: scope.actor.userId,
-  };
-  const diff = changedFields(before, after);
-  if (Object.keys(diff.after).length === 0) return before;
+  // Only the changed columns are written: the comments array in particular is owned
+  // by addTaskComment's in-SQL append, and an edit of the title must not undo it.
+  const update = updateSteps(db, scope, meta, {
+    table: tasks,
+    entityType: "task",
+    before,
+    after: {
+      ...before,
+      ...input,
+      client_id: clientId,
+      assigned_to: assignedTo,
+      completed_at: completedAt(before, status, now),
+    },
+  });
+  if (update.steps.length === 0) return before;
 
   const steps: BatchStep[] = [taskExists(id)];
   if (statusChanged) {
@@ -164,24 +157,9 @@ export async function updateTask(
   }
   if (relinks && clientId) steps.push(clientStillLive(clientId));
   if (checksAssignee && assignedTo) steps.push(assigneeStillActive(assignedTo));
-  // Only the changed columns are written: the comments array in particular is owned
-  // by addTaskComment's in-SQL append, and an edit of the title must not undo it.
-  const changes = Object.fromEntries(
-    Object.keys(diff.after).map((key) => [key, after[key as keyof Task]]),
-  ) as Partial<Task>;
-  steps.push(
-    db.update(tasks).set({ ...changes, updated_at: now, updated_by: scope.actor.userId })
-      .where(eq(tasks.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "update",
-      entityType: "task",
-      entityId: id,
-      ...diff,
-    }),
-  );
-  await runBatchAndNotify(db, meta, steps, taskNotifications(scope.actor, before, after));
-  return after;
+  steps.push(...update.steps);
+  await runBatchAndNotify(db, meta, steps, taskNotifications(scope.actor, before, update.row));
+  return update.row;
 }
 
 /**

@@ -11,6 +11,7 @@ import { auditStatement, changedFields } from "../../audit/audit.ts";
 import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { clients, visa_applications } from "../../db/schema/index.ts";
+import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { todayIn } from "../../lib/fields.ts";
 import { uuidv7 } from "../../lib/ids.ts";
@@ -53,7 +54,6 @@ export async function createVisaApplication(
   }
   const currency = input.fee_currency ??
     (await getTenant(db, scope, scope.tenantId)).settings.default_currency;
-  const now = meta.now.toISOString();
   const application: VisaApplication = {
     id: uuidv7(meta.now.getTime()),
     tenant_id: scope.tenantId,
@@ -72,20 +72,14 @@ export async function createVisaApplication(
     rfi_due_date: input.rfi_due_date ?? null,
     assigned_to: input.assigned_to ?? null,
     notes: input.notes ?? "",
-    created_at: now,
-    updated_at: now,
-    created_by: scope.actor.userId,
-    updated_by: scope.actor.userId,
+    ...creationStamps(scope, meta),
   };
   await runBatch(db, [
     clientStillLive(client.id),
-    db.insert(visa_applications).values(application),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "create",
+    ...insertSteps(db, scope, meta, {
+      table: visa_applications,
       entityType: "visa_application",
-      entityId: application.id,
-      after: application,
+      row: application,
     }),
   ]);
   return application;
@@ -127,19 +121,19 @@ export async function updateVisaApplication(
     );
   }
 
-  const after: VisaApplication = {
-    ...before,
-    ...input,
-    updated_at: meta.now.toISOString(),
-    updated_by: scope.actor.userId,
-  };
+  const after: VisaApplication = { ...before, ...input };
   if (moves && (status === "lodged" || status === "granted" || status === "refused")) {
     const today = todayIn((await getTenant(db, scope, scope.tenantId)).settings.timezone, meta.now);
     if (status === "lodged") after.lodged_date ??= today;
     else after.decision_date ??= today;
   }
-  const diff = changedFields(before, after);
-  if (Object.keys(diff.after).length === 0) return before;
+  const update = updateSteps(db, scope, meta, {
+    table: visa_applications,
+    entityType: "visa_application",
+    before,
+    after,
+  });
+  if (update.steps.length === 0) return before;
 
   const steps: BatchStep[] = [
     guard(
@@ -150,33 +144,14 @@ export async function updateVisaApplication(
         "The application changed while this request ran; reload and retry.",
       ),
     ),
+    ...update.steps,
   ];
-  const { id: _id, tenant_id: _t, client_id: _cl, created_at: _c, created_by: _cb, ...changes } =
-    after;
-  steps.push(
-    db.update(visa_applications).set(changes).where(eq(visa_applications.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: "update",
-      entityType: "visa_application",
-      entityId: id,
-      ...diff,
-    }),
-  );
   if (moves && status === "granted") {
     const visa = { current_visa: type.name, visa_expiry_date: after.expiry_date };
-    const clientAfter = {
-      ...client,
-      ...visa,
-      updated_at: after.updated_at,
-      updated_by: scope.actor.userId,
-    };
+    const stamps = { updated_at: update.row.updated_at, updated_by: scope.actor.userId };
+    const clientAfter = { ...client, ...visa, ...stamps };
     steps.push(
-      db.update(clients).set({
-        ...visa,
-        updated_at: after.updated_at,
-        updated_by: scope.actor.userId,
-      })
+      db.update(clients).set({ ...visa, ...stamps })
         .where(eq(clients.id, client.id)),
       auditStatement(db, scope.actor, meta, {
         tenantId: scope.tenantId,
@@ -190,11 +165,11 @@ export async function updateVisaApplication(
   const notices = visaApplicationNotifications(
     scope.actor,
     before,
-    after,
+    update.row,
     `${client.first_name} ${client.last_name}`,
   );
   await runBatchAndNotify(db, meta, steps, notices);
-  return after;
+  return update.row;
 }
 
 /** Deletes a draft application (branch_admin and up); later ones are withdrawn instead. */
