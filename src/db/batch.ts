@@ -36,8 +36,10 @@ export function rowExists(
   table: SQLiteTable & { id: SQLiteColumn },
   id: string,
   error: ApiError,
+  condition?: SQL,
 ): Guard {
-  return guard(sql`EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${id})`, error);
+  const where = condition ? sql`${table.id} = ${id} AND ${condition}` : sql`${table.id} = ${id}`;
+  return guard(sql`EXISTS (SELECT 1 FROM ${table} WHERE ${where})`, error);
 }
 
 /** Maps a unique-index name to the conflict it means for the caller. */

@@ -3,12 +3,13 @@
  * only adds its own guards around them (deletes: hard-delete.ts, soft-delete.ts).
  * @module
  */
-import { eq } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { auditStatement, changedFields } from "../audit/audit.ts";
-import type { BatchStep } from "../db/batch.ts";
+import { type BatchStep, rowExists } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
 import type { TenantScope } from "../scope/scope.ts";
+import { entityNotFound } from "./errors.ts";
 import type { RequestMeta } from "./request-meta.ts";
 
 /** A tenant table whose rows are addressed by id. */
@@ -48,7 +49,9 @@ export function insertSteps<T extends TenantTable>(
  * An update of `before` into `after`: the row after the change (stamped) and the
  * steps that write only the changed fields, with their before/after in the audit
  * entry. No steps when nothing but bookkeeping would change: such a PATCH writes
- * nothing. Writing only what changed also leaves a racing edit of other fields alone.
+ * nothing. Writing only what changed also leaves a racing edit of other fields alone,
+ * and a guard makes an edit racing a delete (or a soft delete) a 404 rather than an
+ * audited change of nothing, or of a row that should stay deleted.
  */
 export function updateSteps<T extends TenantTable, Row extends { id: string }>(
   db: Database,
@@ -64,6 +67,12 @@ export function updateSteps<T extends TenantTable, Row extends { id: string }>(
   return {
     row: { ...target.after, ...stamps },
     steps: [
+      rowExists(
+        table,
+        before.id,
+        entityNotFound(target.entityType),
+        "deleted_at" in table ? isNull(table.deleted_at as SQLiteColumn) : undefined,
+      ),
       db.update(table).set(changes).where(eq(table.id, before.id)),
       auditStatement(db, scope.actor, meta, {
         tenantId: scope.tenantId,

@@ -24,6 +24,12 @@ export function notFound(entity: string): ApiError {
   return new ApiError(404, "not_found", `${entity} not found.`);
 }
 
+/** The 404 of an audit entity type: `visa_application` → "Visa application not found." */
+export function entityNotFound(entityType: string): ApiError {
+  const words = entityType.replaceAll("_", " ");
+  return notFound(words.charAt(0).toUpperCase() + words.slice(1));
+}
+
 /** Inside the caller's scope, but the caller's role may not do this. */
 export function forbidden(message: string): ApiError {
   return new ApiError(403, "forbidden", message);

@@ -8,11 +8,13 @@
 import { eq } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { auditStatement } from "../audit/audit.ts";
+import { rowExists } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
+import { entityNotFound } from "./errors.ts";
 import type { TenantScope } from "../scope/scope.ts";
 import type { RequestMeta } from "./request-meta.ts";
 
-/** The delete and its audit entry. */
+/** The delete and its audit entry, guarded so a racing second delete is a 404, not a second entry. */
 export function hardDeleteSteps(
   db: Database,
   scope: TenantScope,
@@ -21,6 +23,7 @@ export function hardDeleteSteps(
 ) {
   const { table, before } = target;
   return [
+    rowExists(table, before.id, entityNotFound(target.entityType)),
     db.delete(table).where(eq(table.id, before.id)),
     auditStatement(db, scope.actor, meta, {
       tenantId: scope.tenantId,

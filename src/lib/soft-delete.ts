@@ -7,9 +7,11 @@
 import { isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { auditStatement } from "../audit/audit.ts";
+import { rowExists } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
 import { requireBranchAdminOrAbove } from "../scope/permissions.ts";
 import type { Scope, TenantScope } from "../scope/scope.ts";
+import { entityNotFound } from "./errors.ts";
 import { queryBoolean } from "./fields.ts";
 import type { RequestMeta } from "./request-meta.ts";
 
@@ -61,6 +63,14 @@ export function softDeleteSteps(
   const actor = scope.actor.userId;
   const deletedAt = deleted ? now : null;
   return [
+    // The state the request read must still hold: a racing delete or restore is a
+    // 404 for the second one, not a second audit entry.
+    rowExists(
+      table,
+      id,
+      entityNotFound(target.entityType),
+      deleted ? isNull(table.deleted_at) : isNotNull(table.deleted_at),
+    ),
     db.run(sql`UPDATE ${table} SET ${sql.identifier("deleted_at")} = ${deletedAt},
       ${sql.identifier("deleted_by")} = ${deleted ? actor : null},
       ${sql.identifier("updated_at")} = ${now}, ${sql.identifier("updated_by")} = ${actor}
