@@ -60,6 +60,8 @@ export type StreamOptions = {
   hub: NotificationHub;
   registry: StreamRegistry;
   userId: string;
+  /** The user's tenant (null for the platform admin): the hub may address the user by both. */
+  tenantId: string | null;
   /** Last-Event-ID: resume after it; null starts with the next new notification. */
   afterSeq: number | null;
   heartbeatMs: number;
@@ -92,10 +94,10 @@ export async function pumpNotifications(stream: SSEStreamingApi, o: StreamOption
     ended = true;
     wake?.();
   };
-  const unsubscribe = o.hub.subscribe(o.userId, (event) => {
+  const unsubscribe = o.hub.subscribe({ tenantId: o.tenantId, userId: o.userId }, (event) => {
     queue.push(event);
     wake?.();
-  });
+  }, end);
   const release = o.registry.open(o.userId, end);
   stream.onAbort(end);
   o.signal?.addEventListener("abort", end);

@@ -135,6 +135,7 @@ export const notificationsRouter = createRouter()
         hub: deps.hub,
         registry: deps.streams,
         userId: actor.userId,
+        tenantId: actor.tenantId,
         afterSeq: afterSeq ?? null,
         heartbeatMs: deps.config.sseHeartbeatMs,
         stillAllowed: () =>
