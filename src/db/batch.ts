@@ -69,7 +69,10 @@ export async function runBatch(
     if (!isGuard(step)) return step;
     guards.push(step);
     const code = `guard:${guards.length - 1}`;
-    return db.run(sql`SELECT CASE WHEN ${step.holds} THEN 1 ELSE json_extract('{}', ${code}) END`);
+    // A query builder, not db.run(sql): drizzle's D1 batch cannot bind a raw statement's params.
+    return db.select({
+      ok: sql`CASE WHEN ${step.holds} THEN 1 ELSE json_extract('{}', ${code}) END`,
+    }).from(sql`(SELECT 1)`);
   });
   if (items.length === 0) return;
   try {

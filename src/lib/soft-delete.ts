@@ -4,7 +4,7 @@
  * branch_admin and above only) and the delete/restore batch steps.
  * @module
  */
-import { isNotNull, isNull, type SQL, sql } from "drizzle-orm";
+import { eq, isNotNull, isNull, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { auditStatement } from "../audit/audit.ts";
 import { rowExists } from "../db/batch.ts";
@@ -71,10 +71,13 @@ export function softDeleteSteps(
       entityNotFound(target.entityType),
       deleted ? isNull(table.deleted_at) : isNotNull(table.deleted_at),
     ),
-    db.run(sql`UPDATE ${table} SET ${sql.identifier("deleted_at")} = ${deletedAt},
-      ${sql.identifier("deleted_by")} = ${deleted ? actor : null},
-      ${sql.identifier("updated_at")} = ${now}, ${sql.identifier("updated_by")} = ${actor}
-      WHERE ${table.id} = ${id}`),
+    // A query builder, not db.run(sql): drizzle's D1 batch cannot bind a raw statement's params.
+    db.update(table).set({
+      deleted_at: deletedAt,
+      deleted_by: deleted ? actor : null,
+      updated_at: now,
+      updated_by: actor,
+    }).where(eq(table.id, id)),
     auditStatement(db, scope.actor, meta, {
       tenantId: scope.tenantId,
       action: deleted ? "delete" : "restore",

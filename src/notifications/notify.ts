@@ -75,7 +75,10 @@ export async function deliverNotifications(
     const rows = await db.select().from(notifications).where(inArray(notifications.id, ids));
     await Promise.all(
       rows.map((row) =>
-        hub.publish(row.recipient_id, { seq: row.seq, data: toNotification(row) }).catch(() => {})
+        hub.publish(
+          { tenantId: row.tenant_id, userId: row.recipient_id },
+          { seq: row.seq, data: toNotification(row) },
+        ).catch(() => {})
       ),
     );
   } catch { /* delivery is best effort; the database is the record */ }

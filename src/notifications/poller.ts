@@ -22,17 +22,21 @@ export function notificationPoller(db: Database, hub: NotificationHub, streams: 
     for (let i = 0; i < userIds.length; i += 90) {
       const rows = await db.select({
         user: notifications.recipient_id,
+        tenant: notifications.tenant_id,
         seq: max(notifications.seq),
       })
         .from(notifications).where(inArray(notifications.recipient_id, userIds.slice(i, i + 90)))
-        .groupBy(notifications.recipient_id);
-      for (const { user, seq } of rows) {
+        // A user's notifications all carry its tenant: grouping by both keeps one row per user.
+        .groupBy(notifications.recipient_id, notifications.tenant_id);
+      for (const { user, tenant, seq } of rows) {
         if (seq === null) continue;
         const seen = known.get(user);
         known.set(user, seq);
         // A user's first round wakes it too: a write may have landed between its
         // stream's start and this poll. A stream already past `seq` ignores it.
-        if (seen === undefined || seq > seen) await hub.publish(user, { seq, data: null });
+        if (seen === undefined || seq > seen) {
+          await hub.publish({ tenantId: tenant, userId: user }, { seq, data: null });
+        }
       }
     }
   };

@@ -69,6 +69,8 @@ export type StreamOptions = {
   hub: NotificationHub;
   registry: StreamRegistry;
   userId: string;
+  /** The user's tenant (null for the platform admin): the hub may address the user by both. */
+  tenantId: string | null;
   /** Last-Event-ID: resume after it; null starts with the next new notification. */
   afterSeq: number | null;
   heartbeatMs: number;
@@ -103,13 +105,13 @@ export async function pumpNotifications(stream: SSEStreamingApi, o: StreamOption
     // Also unblocks a write waiting on a client that stopped reading.
     stream.abort();
   };
-  const unsubscribe = o.hub.subscribe(o.userId, (event) => {
+  const unsubscribe = o.hub.subscribe({ tenantId: o.tenantId, userId: o.userId }, (event) => {
     // A client that stopped reading must not grow the queue without bound: keep
     // one data-less hint instead, and the database fills the gap when it resumes.
     if (queue.length >= MAX_QUEUED) queue.splice(0, queue.length, { seq: event.seq, data: null });
     else queue.push(event);
     wake?.();
-  });
+  }, end);
   const release = o.registry.open(o.userId, end);
   stream.onAbort(end);
   o.signal?.addEventListener("abort", end);

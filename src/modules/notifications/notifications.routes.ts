@@ -140,6 +140,7 @@ export const notificationsRouter = createRouter()
         hub: deps.hub,
         registry: deps.streams,
         userId: actor.userId,
+        tenantId: actor.tenantId,
         afterSeq: afterSeq ?? null,
         heartbeatMs: deps.config.sseHeartbeatMs,
         // A role change or a move ends the stream too (SPEC §2), like deactivation,
