@@ -87,6 +87,15 @@ export async function runBatch(
       }
       throw new ApiError(409, "conflict", "The request conflicts with an existing record.");
     }
+    // A record the write refers to was removed between the request's reads and its
+    // batch (services guard the usual cases; this is the net under the rest).
+    if (text.includes("FOREIGN KEY constraint failed")) {
+      throw new ApiError(
+        409,
+        "conflict",
+        "A record this change refers to was removed meanwhile; reload and retry.",
+      );
+    }
     throw error;
   }
 }

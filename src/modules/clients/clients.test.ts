@@ -17,6 +17,7 @@ import {
   asPlatform,
   assertError,
   type AuditRow,
+  beforeNextBatch,
   buildWorld,
   call,
   countRows,
@@ -1503,5 +1504,36 @@ Deno.test("clients: the list queries use indexes, not a scan of 50,000 clients",
     assert.equal(typeof res.body.count, "number");
   });
 
+  t.close();
+});
+
+Deno.test("writes racing a delete: the later one is a 404 and the client stays deleted", async (s) => {
+  const t = await createTestApp();
+  const w = await buildWorld(t);
+  const admin = { token: w.tokens.branchAdmin };
+  const made = await call(t, "POST", BASE, {
+    token: w.tokens.consultant,
+    body: { first_name: "Race", last_name: "Condition" },
+  });
+  const path = `${BASE}/${made.body.id}`;
+  const deleteIt = () => call(t, "DELETE", path, admin);
+
+  await s.step("an edit whose batch lands after a delete is refused, not a revival", async () => {
+    beforeNextBatch(t, deleteIt);
+    const edit = await call(t, "PATCH", path, { ...admin, body: { phone: "+61 400 000 000" } });
+    assertError(edit, 404);
+    const row = await call(t, "GET", `${BASE}?only_deleted=true`, admin);
+    assert.deepEqual(idsOf(row), [made.body.id]);
+  });
+
+  await s.step("a second delete or restore racing the first writes one audit entry", async () => {
+    const restore = () => call(t, "POST", `${path}/restore`, admin);
+    beforeNextBatch(t, restore);
+    assertError(await restore(), 404);
+    const entries = (await allAudit(t)).filter((e) =>
+      e.entity_id === made.body.id && e.action === "restore"
+    );
+    assert.equal(entries.length, 1);
+  });
   t.close();
 });

@@ -8,11 +8,11 @@
 import type { z } from "@hono/zod-openapi";
 import { eq, sql } from "drizzle-orm";
 import { auditStatement, changedFields } from "../../audit/audit.ts";
-import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
+import { type BatchStep, guard, rowExists, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
-import { clients, visa_applications } from "../../db/schema/index.ts";
+import { clients, visa_applications, visa_types } from "../../db/schema/index.ts";
 import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
-import { ApiError } from "../../lib/errors.ts";
+import { ApiError, notFound } from "../../lib/errors.ts";
 import { todayIn } from "../../lib/fields.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
@@ -25,7 +25,7 @@ import { getBranch } from "../branches/branches.selectors.ts";
 import { getClient } from "../clients/clients.selectors.ts";
 import { clientStillLive } from "../clients/clients.services.ts";
 import { getTenant } from "../tenants/tenants.selectors.ts";
-import { requireAssignee } from "../users/users.placement.ts";
+import { assigneeStillActive, requireAssignee } from "../users/users.placement.ts";
 import { getVisaType } from "../visa-reference/visa-reference.selectors.ts";
 import type {
   CreateVisaApplicationSchema,
@@ -76,6 +76,8 @@ export async function createVisaApplication(
   };
   await runBatch(db, [
     clientStillLive(client.id),
+    rowExists(visa_types, type.id, notFound("Visa type")),
+    ...(application.assigned_to ? [assigneeStillActive(application.assigned_to)] : []),
     ...insertSteps(db, scope, meta, {
       table: visa_applications,
       entityType: "visa_application",
@@ -122,6 +124,11 @@ export async function updateVisaApplication(
   }
 
   const after: VisaApplication = { ...before, ...input };
+  if (moves && status === "granted" && !after.expiry_date) {
+    // The grant copies the expiry onto the client; without one it would erase theirs.
+    const message = "A granted application needs the visa's expiry_date.";
+    throw new ApiError(422, "validation_error", message, [{ path: ["expiry_date"], message }]);
+  }
   if (moves && (status === "lodged" || status === "granted" || status === "refused")) {
     const today = todayIn((await getTenant(db, scope, scope.tenantId)).settings.timezone, meta.now);
     if (status === "lodged") after.lodged_date ??= today;
@@ -144,8 +151,15 @@ export async function updateVisaApplication(
         "The application changed while this request ran; reload and retry.",
       ),
     ),
+    clientStillLive(client.id),
     ...update.steps,
   ];
+  if (after.visa_type_id !== before.visa_type_id) {
+    steps.push(rowExists(visa_types, after.visa_type_id, notFound("Visa type")));
+  }
+  if (after.assigned_to && after.assigned_to !== before.assigned_to) {
+    steps.push(assigneeStillActive(after.assigned_to));
+  }
   if (moves && status === "granted") {
     const visa = { current_visa: type.name, visa_expiry_date: after.expiry_date };
     const stamps = { updated_at: update.row.updated_at, updated_by: scope.actor.userId };

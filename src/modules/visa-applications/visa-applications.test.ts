@@ -148,6 +148,8 @@ Deno.test("visa applications follow their client's scope and the status machine"
       );
       const found = await call(t, "GET", "/api/v1/visa-applications?search=ego123", { token });
       assert.equal(found.body.count, 1);
+      const noExpiry = await call(t, "PATCH", path, { token, body: { status: "granted" } });
+      assertError(noExpiry, 422, "validation_error");
       const auditsBefore = await countRows(t.db, "audit_logs");
       const granted = await call(t, "PATCH", path, {
         token,

@@ -5,11 +5,11 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { guard } from "../../db/batch.ts";
+import { guard, rowExists } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { visa_applications, visa_categories, visa_types } from "../../db/schema/index.ts";
 import { creationStamps } from "../../lib/audited-writes.ts";
-import { ApiError } from "../../lib/errors.ts";
+import { ApiError, notFound } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import {
   codeTaken,
@@ -105,7 +105,7 @@ export async function createVisaType(
     description: input.description ?? "",
     checklist: input.checklist ?? [],
     ...creationStamps(scope, meta),
-  });
+  }, [rowExists(visa_categories, category.id, notFound("Visa category"))]);
 }
 
 /** Changes a visa type; a new category must be the tenant's. */
