@@ -68,7 +68,7 @@ async function namedTenant(c: Context<AppEnv>, actor: Actor): Promise<string | n
  * its outcome, so an agency can see when the platform looked at its data.
  */
 export function requireAuth(
-  options: { streamTicket?: boolean } = {},
+  options: { streamTicket?: boolean; tenant?: boolean } = {},
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const deps = c.get("deps");
@@ -78,6 +78,9 @@ export function requireAuth(
       : await authenticate(c, bearerToken(c));
     enforceRateLimit(deps, `user:${actor.userId}`, deps.config.rateLimitPerMinute);
     const scope = scopeOf(actor, await namedTenant(c, actor));
+    // Tenant data routes refuse a platform admin without X-Tenant-ID here, before
+    // the body and query are validated, so the answer does not depend on them.
+    if (options.tenant && scope.level === "platform") throw tenantRequired();
     c.set("actor", actor);
     c.set("scope", scope);
     try {
@@ -96,17 +99,14 @@ export function requireAuth(
   };
 }
 
+const tenantRequired = () =>
+  new ApiError(400, "tenant_required", "Name the tenant to act in with the X-Tenant-ID header.");
+
 /** The caller's scope inside a tenant; a platform admin without X-Tenant-ID gets 400. */
 export function tenantScope(c: Context<AppEnv>): TenantScope {
   const scope = c.get("scope");
   if (!scope) throw unauthorized("unauthorized", "Authentication required.");
-  if (scope.level === "platform") {
-    throw new ApiError(
-      400,
-      "tenant_required",
-      "Name the tenant to act in with the X-Tenant-ID header.",
-    );
-  }
+  if (scope.level === "platform") throw tenantRequired();
   return scope;
 }
 

@@ -26,9 +26,9 @@ import {
   writeErrors,
 } from "./router.ts";
 
-/** The options every authenticated route of a tag shares. */
+/** The options every tenant-data route of a tag shares (a platform admin must name the tenant). */
 export function authenticatedRoute(tag: string) {
-  return { tags: [tag], security: bearerSecurity, middleware: requireAuth() };
+  return { tags: [tag], security: bearerSecurity, middleware: requireAuth({ tenant: true }) };
 }
 
 /**

@@ -16,6 +16,7 @@ import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import { TENANT_MANAGERS } from "../../scope/roles.ts";
 import { actingRole, type TenantScope } from "../../scope/scope.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
+import { branchStillLive } from "../branches/branches.services.ts";
 import type { Agent, CreateAgentSchema, UpdateAgentSchema } from "./agents.schemas.ts";
 import { getAgent } from "./agents.selectors.ts";
 
@@ -118,6 +119,7 @@ export async function setAgentDeleted(
   const before = await getWritableAgent(db, scope, id, !deleted);
   if ((before.deleted_at !== null) === deleted) return before;
   const target = { table: agents, entityType: "agent", id, deletedAt: before.deleted_at };
-  await runBatch(db, softDeleteSteps(db, scope, meta, target, deleted));
+  const steps = !deleted && before.branch_id ? [branchStillLive(before.branch_id, "agent")] : [];
+  await runBatch(db, [...steps, ...softDeleteSteps(db, scope, meta, target, deleted)]);
   return softDeletedRow(before, scope, meta, deleted);
 }

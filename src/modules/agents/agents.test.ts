@@ -770,3 +770,25 @@ Deno.test("agents: every create, update, delete and restore writes exactly one a
 
   t.close();
 });
+
+Deno.test("an agent cannot be restored into a deleted branch", async () => {
+  const t = await createTestApp();
+  const w = await buildWorld(t);
+  const admin = as(w, "superAdmin");
+  const agent = await call(t, "POST", BASE, {
+    ...admin,
+    body: { name: "Branch agent", branch_id: w.branches.A2a.id },
+  });
+  assert.equal(agent.status, 201, agent.text);
+  assert.equal((await call(t, "DELETE", `${BASE}/${agent.body.id}`, admin)).status, 204);
+  // The branch has an active consultant: deactivate it so the branch can go.
+  await call(t, "DELETE", `/api/v1/users/${w.users.consultantA2a.id}`, as(w, "regionManagerA2"));
+  const gone = await call(t, "DELETE", `/api/v1/branches/${w.branches.A2a.id}`, admin);
+  assert.equal(gone.status, 204, gone.text);
+  assertError(
+    await call(t, "POST", `${BASE}/${agent.body.id}/restore`, admin),
+    409,
+    "branch_deleted",
+  );
+  t.close();
+});

@@ -5,7 +5,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { eq, sql } from "drizzle-orm";
-import { guard, runBatch } from "../../db/batch.ts";
+import { type Guard, guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { branches, clients, users } from "../../db/schema/index.ts";
 import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
@@ -35,6 +35,21 @@ async function regionFor(
     ]);
   }
   return (await getRegion(db, scope, regionId)).id;
+}
+
+/**
+ * The guard of restoring a branch's record (client, agent): its branch must be live
+ * when the batch lands, else 409 `branch_deleted`.
+ */
+export function branchStillLive(branchId: string, record: string): Guard {
+  return guard(
+    sql`EXISTS (SELECT 1 FROM ${branches} WHERE ${branches.id} = ${branchId} AND ${branches.deleted_at} IS NULL)`,
+    new ApiError(
+      409,
+      "branch_deleted",
+      `The ${record}'s branch is deleted; restore the branch first.`,
+    ),
+  );
 }
 
 /** Creates a branch in a region of the caller's scope. */

@@ -20,6 +20,7 @@ import type { TenantScope } from "../../scope/scope.ts";
 import { getAgent } from "../agents/agents.selectors.ts";
 import type { Branch } from "../branches/branches.schemas.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
+import { branchStillLive } from "../branches/branches.services.ts";
 import { assigneeStillActive, requireAssignee } from "../users/users.placement.ts";
 import type { Client, CreateClientSchema, UpdateClientSchema } from "./clients.schemas.ts";
 import { getClient } from "./clients.selectors.ts";
@@ -73,6 +74,24 @@ export function clientStillLive(clientId: string): Guard {
   );
 }
 
+/**
+ * The agent a client names: visible to the writer (404 otherwise) and tenant-wide or
+ * of the client's own branch, so the client's branch can always see it.
+ */
+async function requireClientAgent(
+  db: Database,
+  scope: TenantScope,
+  agentId: string,
+  branchId: string,
+): Promise<void> {
+  const agent = await getAgent(db, scope, agentId);
+  if (agent.branch_id !== null && agent.branch_id !== branchId) {
+    const message =
+      "The agent works for another branch; pick a tenant-wide agent or one of the client's branch.";
+    throw new ApiError(422, "validation_error", message, [{ path: ["agent_id"], message }]);
+  }
+}
+
 /** Creates a client in a branch of the caller's scope; a consultant's own clients are assigned to it. */
 export async function createClient(
   db: Database,
@@ -87,7 +106,7 @@ export async function createClient(
     ? scope.actor.userId
     : null;
   if (assignedTo) await requireAssignee(db, scope, assignedTo, branch);
-  if (input.agent_id) await getAgent(db, scope, input.agent_id);
+  if (input.agent_id) await requireClientAgent(db, scope, input.agent_id, branch.id);
 
   const client: Client = {
     id: uuidv7(meta.now.getTime()),
@@ -139,9 +158,10 @@ export async function updateClient(
     const branch = await getBranch(db, scope, input.branch_id ?? before.branch_id);
     if (checksAssignee && assignedTo) await requireAssignee(db, scope, assignedTo, branch);
   }
-  if (input.agent_id) await getAgent(db, scope, input.agent_id);
-
   const after: Client = { ...before, ...input, assigned_to: assignedTo };
+  if (after.agent_id && (input.agent_id || moves)) {
+    await requireClientAgent(db, scope, after.agent_id, after.branch_id);
+  }
   const update = updateSteps(db, scope, meta, {
     table: clients,
     entityType: "client",
@@ -175,16 +195,7 @@ export async function setClientDeleted(
   requireBranchAdminOrAbove(scope, deleted ? "delete clients" : "restore clients");
   if ((before.deleted_at !== null) === deleted) return before;
   const steps: BatchStep[] = [];
-  if (!deleted) {
-    steps.push(guard(
-      sql`EXISTS (SELECT 1 FROM ${branches} WHERE ${branches.id} = ${before.branch_id} AND ${branches.deleted_at} IS NULL)`,
-      new ApiError(
-        409,
-        "branch_deleted",
-        "The client's branch is deleted; restore the branch or move the client first.",
-      ),
-    ));
-  }
+  if (!deleted) steps.push(branchStillLive(before.branch_id, "client"));
   const target = { table: clients, entityType: "client", id, deletedAt: before.deleted_at };
   await runBatch(db, [...steps, ...softDeleteSteps(db, scope, meta, target, deleted)]);
   return softDeletedRow(before, scope, meta, deleted);

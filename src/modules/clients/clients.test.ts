@@ -1537,3 +1537,49 @@ Deno.test("writes racing a delete: the later one is a 404 and the client stays d
   });
   t.close();
 });
+
+Deno.test("a client's agent and the platform admin's missing tenant", async (s) => {
+  const t = await createTestApp();
+  const w = await buildWorld(t);
+  const admin = { token: w.tokens.superAdmin };
+  const agentOf = async (branchId: string | null) => {
+    const res = await call(t, "POST", "/api/v1/agents", {
+      ...admin,
+      body: { name: `Agent ${branchId}`, branch_id: branchId },
+    });
+    assert.equal(res.status, 201, res.text);
+    return String(res.body.id);
+  };
+  const elsewhere = await agentOf(w.branches.A1b.id);
+  const tenantWide = await agentOf(null);
+
+  await s.step(
+    "a client may name a tenant-wide agent or one of its branch, not another branch's",
+    async () => {
+      const body = { first_name: "Mei", last_name: "Lin", branch_id: w.branches.A1a.id };
+      const refused = await call(t, "POST", BASE, {
+        ...admin,
+        body: { ...body, agent_id: elsewhere },
+      });
+      assertError(refused, 422, "validation_error");
+      const ok = await call(t, "POST", BASE, { ...admin, body: { ...body, agent_id: tenantWide } });
+      assert.equal(ok.status, 201, ok.text);
+    },
+  );
+
+  await s.step("the platform admin without X-Tenant-ID gets 400 whatever the body", async () => {
+    for (const body of [{ first_name: 42 }, { first_name: "Ok", last_name: "Body" }]) {
+      assertError(
+        await call(t, "POST", BASE, { token: w.tokens.platform, body }),
+        400,
+        "tenant_required",
+      );
+    }
+    assertError(
+      await call(t, "GET", `${BASE}?page_size=nope`, { token: w.tokens.platform }),
+      400,
+      "tenant_required",
+    );
+  });
+  t.close();
+});
