@@ -6,9 +6,18 @@
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A new UUIDv7 for the given instant (defaults to now). */
-export function uuidv7(now: number = Date.now()): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+/** Fills a buffer with random bytes; the API always uses Web Crypto's. */
+export type RandomFill = (bytes: Uint8Array) => Uint8Array;
+
+const cryptoFill: RandomFill = (bytes) => crypto.getRandomValues(bytes);
+
+/**
+ * A new UUIDv7 for the given instant (defaults to now). `fill` supplies the random
+ * bits: Web Crypto unless a caller needs reproducible ids (the seed passes its
+ * seeded generator, so the same seed gives the same ids).
+ */
+export function uuidv7(now: number = Date.now(), fill: RandomFill = cryptoFill): string {
+  const bytes = fill(new Uint8Array(16));
   let ms = now;
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ms % 256;
