@@ -316,6 +316,34 @@ Deno.test("the same seed gives identical data; another seed does not", async () 
   assert.notEqual(hashes[0], hashes[2]);
 });
 
+Deno.test("an agency's data depends on the seed and its number, not on how many there are", async () => {
+  const rowsOfFirst = async (tenantCount: number) => {
+    const { client, db } = await seeded({ tenants: tenantCount });
+    const [first] = await db.select().from(tenants).orderBy(tenants.created_at).limit(1);
+    const rows: unknown[] = [first];
+    for (
+      const table of [
+        "users",
+        "clients",
+        "visa_applications",
+        "tasks",
+        "notifications",
+        "audit_logs",
+      ]
+    ) {
+      rows.push(
+        ...(await db.all(
+          sql.raw(`SELECT * FROM ${table} WHERE tenant_id = '${first.id}' ORDER BY id`),
+        ))
+          .map((row) => ({ ...(row as object), password_hash: undefined })),
+      );
+    }
+    client.close();
+    return rows;
+  };
+  assert.deepEqual(await rowsOfFirst(1), await rowsOfFirst(3));
+});
+
 Deno.test("scaled clients follow the same rules as the rest", async (t) => {
   const { client, db, summary } = await seeded({ tenants: 2, scale: 3 });
   const app = testAppOn(db, () => client.close());
