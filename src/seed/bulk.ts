@@ -35,6 +35,7 @@ import {
   REMINDER_MESSAGES,
 } from "./catalog.ts";
 import { Fakers } from "./context.ts";
+import { slug } from "./tenancy.ts";
 import type { SeedTarget, Statement } from "./writer.ts";
 import { DAY_MS, mixSeed, type SeedClock } from "./random.ts";
 
@@ -76,12 +77,12 @@ const NAMES = 1024;
  * percent is tens of thousands of rows and their index entries.
  */
 export const SHARE = {
-  passport: 60,
-  qualification: 40,
-  proficiency: 35,
+  passport: 40,
+  qualification: 30,
+  proficiency: 30,
   lpeOfProficiency: 25,
-  experience: 30,
-  note: 40,
+  experience: 25,
+  note: 30,
   visaApplication: 40,
   application: 15,
   task: 20,
@@ -637,17 +638,11 @@ function workTables(
   const fakers = new Fakers();
   const locales = ["en_AU", ...ORIGINS.map((o) => o.locale)];
   fakers.reseed(input.seed, 0xb00c, input.clock.now, locales);
-  const slug = (text: string) =>
-    text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(
-      /[^a-z0-9]+/g,
-      "",
-    ) ||
-    "x";
   const pool: unknown[][] = [];
   const fill = (kind: string, grp: number, values: string[], slugs?: string[]) => {
     for (let k = 0; k < POOL; k++) {
       const i = k % values.length;
-      pool.push([kind, grp, k, values[i], slugs ? slugs[i] : slug(values[i])]);
+      pool.push([kind, grp, k, values[i], slugs ? slugs[i] : slug(values[i]) || "x"]);
     }
   };
   const many = (n: number, make: () => string) => Array.from({ length: n }, make);
@@ -659,7 +654,7 @@ function workTables(
     const last = many(POOL, () => faker.person.lastName());
     for (let k = 0; k < NAMES; k++) {
       const [f, m, l] = [female[k % POOL], male[k % POOL], last[Math.floor(k / POOL) % POOL]];
-      names.push([o, k, f, slug(f), m, slug(m), l, slug(l)]);
+      names.push([o, k, f, slug(f) || "client", m, slug(m) || "client", l, slug(l) || "client"]);
     }
     fill("employer", o, many(POOL, () => faker.company.name()));
     fill("school", o, many(8, () => `${faker.location.city()} Secondary School`));

@@ -35,6 +35,7 @@ import {
   fillPattern,
   localPhone,
   type Organisation,
+  slug,
   type Staff,
 } from "./tenancy.ts";
 
@@ -64,9 +65,6 @@ export type ClientPlan = {
   visaExpiringSoon: boolean;
   deleted: boolean;
 };
-
-const slug = (text: string) =>
-  text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "");
 
 /** IELTS overall: the band mean rounded to the nearest half band, .25 and .75 rounding up. */
 export function ieltsOverall(bands: number[]): number {

@@ -182,15 +182,15 @@ export const SEED_REQUEST = { requestId: "seed", ip: "127.0.0.1" } as const;
 
 /** A fresh tenant context; its randomness depends only on (seed, tenant number). */
 export function tenantContext(
-  base: Omit<TenantContext, "no" | "rng" | "market" | "rows" | "notifications">,
+  shared: Omit<TenantContext, "no" | "rng" | "market" | "rows" | "notifications">,
   no: number,
   markets: readonly Market[],
   locales: readonly string[],
 ): TenantContext {
-  const rng = new SeedRandom(mixSeed(base.seed, no));
-  base.fakers.reseed(base.seed, no, base.clock.now, locales);
+  const rng = new SeedRandom(mixSeed(shared.seed, no));
+  shared.fakers.reseed(shared.seed, no, shared.clock.now, locales);
   return {
-    ...base,
+    ...shared,
     no,
     rng,
     market: markets[(no - 1) % markets.length],

@@ -20,17 +20,15 @@
  */
 import type { PasswordHasher } from "../auth/passwords.ts";
 import { users } from "../db/schema/index.ts";
-import { ORIGINS } from "./catalog.ts";
+import { type BulkTenant, seedScaledClients } from "./bulk.ts";
+import { MARKETS, ORIGINS } from "./catalog.ts";
 import { buildClients, CLIENTS_PER_TENANT } from "./clients.ts";
 import { Fakers, SEED_REQUEST, type SeedActor, SeedRows, tenantContext } from "./context.ts";
 import { addScheduledNotifications, addTriggerNotifications } from "./notifications.ts";
-import { mixSeed, SeedClock, SeedRandom } from "./random.ts";
+import { DAY_MS, mixSeed, SeedClock, SeedRandom } from "./random.ts";
 import { buildReference, type Reference } from "./reference.ts";
 import { buildOrganisation, type Organisation, STAFF_PASSWORD } from "./tenancy.ts";
 import { buildCasework } from "./work.ts";
-import { MARKETS } from "./catalog.ts";
-import { type BulkTenant, seedScaledClients } from "./bulk.ts";
-import { DAY_MS } from "./random.ts";
 import { DEFAULT_MAX_PARAMS, type SeedTarget, writeRows } from "./writer.ts";
 
 /** The seed everybody gets unless they ask for another (`--seed`). */

@@ -102,7 +102,8 @@ export function staffLogins(
   return logins;
 }
 
-const slug = (text: string) =>
+/** Lower-case ASCII letters and digits of a name (accents dropped): for emails and domains. */
+export const slug = (text: string) =>
   text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "");
 
 /** Fills a pattern: `#` a digit, `A` a capital letter. */

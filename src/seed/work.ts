@@ -19,6 +19,7 @@ import {
   visa_applications,
   type VisaApplicationStatus,
 } from "../db/schema/index.ts";
+import type { NotificationDraft } from "../notifications/notify.ts";
 import {
   applicationNotifications,
   taskNotifications,
@@ -44,7 +45,7 @@ const PREVIOUS: Record<VisaApplicationStatus, VisaApplicationStatus> = {
   withdrawn: "preparing",
 };
 
-/** Builds every tenant's casework into its batch; returns nothing, the rows are in ctx. */
+/** Builds one agency's casework into its batch (ctx.rows) and pending notifications. */
 export function buildCasework(
   ctx: TenantContext,
   org: Organisation,
@@ -72,7 +73,7 @@ function moverFor(plan: ClientPlan): Staff {
 
 function notify(
   ctx: TenantContext,
-  drafts: ReturnType<typeof taskNotifications>,
+  drafts: NotificationDraft[],
   atMs: number,
   completed = false,
 ) {
@@ -223,7 +224,7 @@ function buildVisaApplication(
     ctx,
     visaApplicationNotifications(
       mover,
-      { status: PREVIOUS[status] },
+      { status: lodgedFirst ? "lodged" : PREVIOUS[status] },
       {
         id: row.id,
         tenant_id: plan.row.tenant_id,
