@@ -8,7 +8,7 @@ import type { Client } from "@libsql/client";
 import { generatePrivateJwk, type SigningKeys, signingKeysFromJwk } from "./auth/keys.ts";
 import { scryptHasher } from "./auth/passwords.ts";
 import type { Config } from "./config.ts";
-import { isLocalFile, openLibsql } from "./db/libsql.ts";
+import { isLocalFile, type LibsqlDatabase, openLibsql } from "./db/libsql.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import type { AppDeps } from "./lib/context.ts";
 import { memoryRateLimiter } from "./lib/rate-limit.ts";
@@ -34,7 +34,9 @@ async function loadSigningKeys(config: Config): Promise<SigningKeys> {
 }
 
 /** Opens the database, creating the folder of a local file and migrating it. */
-async function openDatabase(config: Config): Promise<{ client: Client; db: AppDeps["db"] }> {
+export async function openDatabase(
+  config: Config,
+): Promise<{ client: Client; db: LibsqlDatabase }> {
   const { url } = config.database;
   if (url.startsWith("file:")) {
     const path = url.slice("file:".length);

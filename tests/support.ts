@@ -24,7 +24,7 @@ import { scopeOf, type TenantScope } from "../src/scope/scope.ts";
 import { DEFAULT_SETTINGS } from "../src/modules/tenants/tenants.schemas.ts";
 
 export const PASSWORD = "test-password-123";
-const sharedKeys = signingKeysFromJwk(await generatePrivateJwk());
+const sharedKeys = await signingKeysFromJwk(await generatePrivateJwk());
 const passwords = scryptHasher({ N: 2 ** 10, r: 8, p: 1 });
 const passwordHash = await passwords.hash(PASSWORD);
 
@@ -42,6 +42,15 @@ export type TestApp = {
 export async function createTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
   const { client, db } = await openLibsql({ url: ":memory:" });
   await migrateDatabase(db);
+  return testAppOn(db, () => client.close(), config);
+}
+
+/** The test app on a database the caller opened and migrated (e.g. a seeded file). */
+export function testAppOn(
+  db: Database,
+  close: () => void,
+  config: Partial<AppConfig> = {},
+): TestApp {
   let offset = 0;
   const logs: Record<string, unknown>[] = [];
   const appConfig: AppConfig = {
@@ -53,7 +62,7 @@ export async function createTestApp(config: Partial<AppConfig> = {}): Promise<Te
   const deps: AppDeps = {
     db,
     config: appConfig,
-    keys: await sharedKeys,
+    keys: sharedKeys,
     passwords,
     hub: localHub(),
     streams: streamRegistry(appConfig.sseMaxStreamsPerUser),
@@ -68,7 +77,7 @@ export async function createTestApp(config: Partial<AppConfig> = {}): Promise<Te
     deps,
     logs,
     advance: (ms) => (offset += ms),
-    close: () => client.close(),
+    close,
   };
 }
 

@@ -66,15 +66,22 @@ export type AuditEntry = {
   after?: Snapshot | null;
 };
 
-/** The insert statement for one audit entry, to add to a batch. */
-export function auditStatement(
-  db: Database,
-  actor: Actor | null,
-  meta: RequestMeta,
+/** The facts of the write an audit entry records (a RequestMeta has them). */
+export type AuditMeta = Pick<RequestMeta, "requestId" | "ip" | "now">;
+
+/**
+ * The audit row for one entry: secrets dropped, stamped with the request. The seed
+ * inserts these rows in bulk with ids of its own; requests go through
+ * {@link auditStatement}.
+ */
+export function auditRow(
+  actor: Pick<Actor, "userId" | "role"> | null,
+  meta: AuditMeta,
   entry: AuditEntry,
-) {
-  return db.insert(audit_logs).values({
-    id: uuidv7(meta.now.getTime()),
+  id: string = uuidv7(meta.now.getTime()),
+): typeof audit_logs.$inferInsert {
+  return {
+    id,
     tenant_id: entry.tenantId,
     actor_id: actor?.userId ?? null,
     actor_role: actor?.role ?? null,
@@ -86,5 +93,15 @@ export function auditStatement(
     request_id: meta.requestId,
     ip: meta.ip,
     at: meta.now.toISOString(),
-  });
+  };
+}
+
+/** The insert statement for one audit entry, to add to a batch. */
+export function auditStatement(
+  db: Database,
+  actor: Actor | null,
+  meta: RequestMeta,
+  entry: AuditEntry,
+) {
+  return db.insert(audit_logs).values(auditRow(actor, meta, entry));
 }

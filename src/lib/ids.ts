@@ -6,9 +6,20 @@
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** A new UUIDv7 for the given instant (defaults to now). */
-export function uuidv7(now: number = Date.now()): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+/** Fills a buffer with random bytes; the API always uses Web Crypto's. */
+export type RandomFill = (bytes: Uint8Array) => Uint8Array;
+
+const cryptoFill: RandomFill = (bytes) => crypto.getRandomValues(bytes);
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+
+/**
+ * A new UUIDv7 for the given instant (defaults to now). `fill` supplies the random
+ * bits: Web Crypto unless a caller needs reproducible ids (the seed passes its
+ * seeded generator, so the same seed gives the same ids).
+ */
+export function uuidv7(now: number = Date.now(), fill: RandomFill = cryptoFill): string {
+  const bytes = fill(new Uint8Array(16));
   let ms = now;
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ms % 256;
@@ -16,10 +27,12 @@ export function uuidv7(now: number = Date.now()): string {
   }
   bytes[6] = (bytes[6] & 0x0f) | 0x70;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
-    hex.slice(20)
-  }`;
+  let id = "";
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) id += "-";
+    id += HEX[bytes[i]];
+  }
+  return id;
 }
 
 /** True for a well-formed UUID; a malformed id is answered like an unknown one. */

@@ -2,7 +2,11 @@
  * The public shape of a notification, shared by the REST API and the stream.
  * @module
  */
-import { z } from "@hono/zod-openapi";
+// Loaded for its effect: it gives zod schemas `.openapi()`. `z` alone is only a
+// type here, and a type-only import is dropped, which left CLIs that reach this
+// module first (seed, reminders) without `.openapi`.
+import "@hono/zod-openapi";
+import type { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { notifications } from "../db/schema/index.ts";
 

@@ -27,6 +27,24 @@ export type NotificationDraft = {
 };
 
 /**
+ * A draft's notification row without its id and `seq`: the request path computes
+ * `seq` in SQL (below); the seed numbers its rows itself.
+ */
+export function notificationFields(draft: NotificationDraft, at: string) {
+  return {
+    tenant_id: draft.tenantId,
+    recipient_id: draft.recipientId,
+    type: draft.type,
+    title: draft.title,
+    body: draft.body ?? "",
+    meta: draft.meta ?? {},
+    dedupe_key: draft.dedupeKey ?? null,
+    created_by: draft.createdBy,
+    created_at: at,
+  };
+}
+
+/**
  * Insert statements for the drafts, plus the ids they will have. `seq` is the
  * recipient's next number, computed inside the batch (serialised with every other
  * write), so it is gap-free and unique per user: the SSE stream resumes on it. A
@@ -43,18 +61,10 @@ export function notificationSteps(
     const id = uuidv7(now.getTime());
     ids.push(id);
     return db.insert(notifications).values({
+      ...notificationFields(draft, at),
       id,
-      tenant_id: draft.tenantId,
-      recipient_id: draft.recipientId,
       seq:
         sql`(SELECT coalesce(max(${notifications.seq}), 0) + 1 FROM ${notifications} WHERE ${notifications.recipient_id} = ${draft.recipientId})`,
-      type: draft.type,
-      title: draft.title,
-      body: draft.body ?? "",
-      meta: draft.meta ?? {},
-      dedupe_key: draft.dedupeKey ?? null,
-      created_by: draft.createdBy,
-      created_at: at,
     }).onConflictDoNothing({ target: [notifications.dedupe_key, notifications.recipient_id] });
   });
   return { steps, ids };

@@ -59,8 +59,11 @@ async function recipientsIn(db: Database, tenantId: string): Promise<Recipients>
 const clientName = (c: { first_name: string; last_name: string }) =>
   `${c.first_name} ${c.last_name}`;
 
-/** The drafts of one tenant's due reminders and expiring visas and passports. */
-async function draftsFor(
+/**
+ * The drafts of one tenant's due reminders and expiring visas and passports (the
+ * seed reuses it, so seeded alerts are the ones this job would have sent).
+ */
+export async function scheduledDrafts(
   db: Database,
   tenant: typeof tenants.$inferSelect,
   now: Date,
@@ -170,7 +173,7 @@ export async function runScheduledNotifications(
   for (const tenant of active) {
     result.tenants++;
     try {
-      const drafts = await unsent(db, await draftsFor(db, tenant, now));
+      const drafts = await unsent(db, await scheduledDrafts(db, tenant, now));
       for (let i = 0; i < drafts.length; i += BATCH_SIZE) {
         const chunk = drafts.slice(i, i + BATCH_SIZE);
         const { steps, ids } = notificationSteps(db, chunk, now);

@@ -1,0 +1,209 @@
+/**
+ * The seed (SPEC §6): the platform admin, then each agency built in memory and
+ * written as one atomic batch, then (with `--scale` above 1) the load-test
+ * clients generated inside the database, then the scheduled notifications.
+ *
+ * Which path the rows take:
+ * - Agencies (`--scale 1`, and the first 52 clients of every agency at any scale)
+ *   are batched multi-row inserts of rows built to the services' rules, with
+ *   their audit entries (auditRow) and notifications (the trigger functions),
+ *   not service calls: a service call costs several reads and a batch per row,
+ *   and ids and timestamps must come from the seed, not the clock.
+ * - Scaled clients and their dependents are INSERT … SELECT statements
+ *   (bulk.ts): same columns and rules, no audit entries (a load test's history is
+ *   not worth a second copy of every row).
+ * - Scheduled notifications go through the scheduled job's own selection.
+ *
+ * Deterministic: every random choice comes from a generator seeded by (seed,
+ * tenant), every instant from the reference date, every id from both.
+ * @module
+ */
+import type { PasswordHasher } from "../auth/passwords.ts";
+import { users } from "../db/schema/index.ts";
+import { type BulkTenant, seedScaledClients } from "./bulk.ts";
+import { MARKETS, ORIGINS } from "./catalog.ts";
+import { buildClients, CLIENTS_PER_TENANT } from "./clients.ts";
+import { Fakers, SEED_REQUEST, type SeedActor, SeedRows, tenantContext } from "./context.ts";
+import { addScheduledNotifications, addTriggerNotifications } from "./notifications.ts";
+import { DAY_MS, mixSeed, SeedClock, SeedRandom } from "./random.ts";
+import { buildReference, type Reference } from "./reference.ts";
+import { buildOrganisation, type Organisation, STAFF_PASSWORD } from "./tenancy.ts";
+import { buildCasework } from "./work.ts";
+import { DEFAULT_MAX_PARAMS, type SeedTarget, writeRows } from "./writer.ts";
+
+/** The seed everybody gets unless they ask for another (`--seed`). */
+export const DEFAULT_SEED = 2026;
+/** "Now" in the seeded world: every date is relative to it, never to the wall clock. */
+export const DEFAULT_REFERENCE_DATE = new Date("2026-11-20T09:00:00.000Z");
+
+export type SeedOptions = {
+  seed: number;
+  tenants: number;
+  /** Multiplies the clients (and their dependents) of every tenant. */
+  scale: number;
+  referenceDate: Date;
+  admin: { email: string; password: string };
+  /** Bound parameters per statement (D1: 100). */
+  maxParams?: number;
+};
+
+export type SeedDeps = {
+  passwords: PasswordHasher;
+  /** Progress lines for long runs. */
+  log?: (line: string) => void;
+};
+
+export type SeedSummary = {
+  /** Rows written per table. */
+  counts: Record<string, number>;
+  elapsedMs: number;
+};
+
+const LOCALES = ["en_AU", "en_CA", ...ORIGINS.map((o) => o.locale)];
+
+function addCounts(total: Record<string, number>, more: Record<string, number>): void {
+  for (const [table, n] of Object.entries(more)) total[table] = (total[table] ?? 0) + n;
+}
+
+/** Seeds an empty, migrated database. The caller checks it is empty (or wipes it). */
+export async function seedDatabase(
+  target: SeedTarget,
+  options: SeedOptions,
+  deps: SeedDeps,
+): Promise<SeedSummary> {
+  const started = performance.now();
+  const log = deps.log ?? (() => {});
+  const clock = new SeedClock(options.referenceDate);
+  const maxParams = options.maxParams ?? DEFAULT_MAX_PARAMS;
+  const counts: Record<string, number> = {};
+  // scrypt costs a quarter of a second: hash each distinct password once.
+  const adminHash = await deps.passwords.hash(options.admin.password);
+  const staffHash = await deps.passwords.hash(STAFF_PASSWORD);
+
+  const platformAdmin = await addPlatformAdmin(target, options, clock, adminHash, counts);
+  const fakers = new Fakers();
+  const counters = new Map<string, number>();
+  const bulkTenants: BulkTenant[] = [];
+  let firstScaledMs = 0;
+  let lastLog = performance.now();
+  for (let no = 1; no <= options.tenants; no++) {
+    const ctx = tenantContext(
+      {
+        seed: options.seed,
+        clock,
+        fakers,
+        staffPasswordHash: staffHash,
+        platformAdmin,
+      },
+      no,
+      MARKETS,
+      LOCALES,
+    );
+    const org = buildOrganisation(ctx);
+    const reference = buildReference(ctx, org);
+    const plans = buildClients(ctx, org, reference, CLIENTS_PER_TENANT);
+    buildCasework(ctx, org, reference, plans);
+    addTriggerNotifications(ctx, counters);
+    await writeRows(target.run, ctx.rows.tables, maxParams);
+    addCounts(counts, ctx.rows.counts());
+    if (options.scale > 1) {
+      bulkTenants.push(bulkTenantOf(MARKETS.indexOf(ctx.market), org, reference));
+      firstScaledMs = Math.max(firstScaledMs, org.createdMs + 60 * DAY_MS);
+    }
+    if (no === options.tenants || performance.now() - lastLog > 2000) {
+      log(`  agencies ${no}/${options.tenants} (${seconds(started)})`);
+      lastLog = performance.now();
+    }
+  }
+
+  if (options.scale > 1) {
+    addCounts(
+      counts,
+      await seedScaledClients(target, {
+        seed: options.seed,
+        clock,
+        tenants: bulkTenants,
+        perTenant: CLIENTS_PER_TENANT * (options.scale - 1),
+        firstMs: firstScaledMs,
+        log: (line) => log(`${line.trimEnd()}`),
+      }),
+    );
+  }
+
+  const scheduled = await addScheduledNotifications(
+    target,
+    options.seed,
+    clock,
+    counters,
+    maxParams,
+  );
+  addCounts(counts, { notifications: scheduled });
+  log(`  scheduled notifications ${scheduled} (${seconds(started)})`);
+  return { counts, elapsedMs: performance.now() - started };
+}
+
+/** What the scaled generator needs to know of an agency. */
+function bulkTenantOf(market: number, org: Organisation, reference: Reference): BulkTenant {
+  return {
+    tenantId: org.tenantId,
+    market,
+    currency: org.settings.default_currency,
+    branches: org.branches.map((branch) => ({
+      id: branch.id,
+      adminId: branch.admin.userId,
+      consultantIds: branch.consultants.map((c) => c.userId),
+      agentIds: branch.agentIds,
+      suffix: `, ${branch.office.city} ${branch.office.state} ${branch.office.postcode}`,
+    })),
+    visaTypes: reference.visaTypes.map((t) => ({
+      id: t.id,
+      name: t.name,
+      fee: t.fee,
+      grantYears: t.grantYears,
+      conditions: t.conditions,
+    })),
+    applicationTypes: reference.applicationTypes.map((t) => ({
+      id: t.id,
+      stageIds: t.stagePlans.map((s) => s.id),
+    })),
+  };
+}
+
+function seconds(started: number): string {
+  return `${((performance.now() - started) / 1000).toFixed(1)} s`;
+}
+
+/** The platform admin, three and a half years before "now", with its create entry. */
+async function addPlatformAdmin(
+  target: SeedTarget,
+  options: SeedOptions,
+  clock: SeedClock,
+  passwordHash: string,
+  counts: Record<string, number>,
+): Promise<SeedActor> {
+  const rng = new SeedRandom(mixSeed(options.seed, 0));
+  const rows = new SeedRows(SEED_REQUEST, rng);
+  const ms = clock.daysAgo(3.5 * 365);
+  const id = rng.id(ms);
+  rows.created(users, {
+    id,
+    email: options.admin.email.toLowerCase(),
+    password_hash: passwordHash,
+    first_name: "Platform",
+    last_name: "Admin",
+    phone: "",
+    role: "super_super_admin",
+    tenant_id: null,
+    region_id: null,
+    branch_id: null,
+    is_active: true,
+    last_login: null,
+    created_at: clock.iso(ms),
+    updated_at: clock.iso(ms),
+    created_by: null,
+    updated_by: null,
+  }, null);
+  await writeRows(target.run, rows.tables, options.maxParams);
+  addCounts(counts, rows.counts());
+  return { userId: id, role: "super_super_admin" };
+}
