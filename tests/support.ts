@@ -5,7 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, type SQL, sql } from "drizzle-orm";
 import { createApp } from "../src/app.ts";
 import { generatePrivateJwk, signingKeysFromJwk } from "../src/auth/keys.ts";
 import { scryptHasher } from "../src/auth/passwords.ts";
@@ -337,4 +337,29 @@ export function beforeNextBatch(t: TestApp, competing: () => Promise<unknown>): 
     return await db.batch(items);
   };
   db.batch = delayed;
+}
+
+/**
+ * The query plans (EXPLAIN QUERY PLAN) of named queries that scan `table`, as
+ * "name: plan" lines; each query must also search `table` through an index.
+ */
+export async function tableScans(
+  db: Database,
+  table: string,
+  queries: [string, { getSQL(): SQL }][],
+): Promise<string[]> {
+  const scans: string[] = [];
+  for (const [name, query] of queries) {
+    const plan = await db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${query.getSQL()}`);
+    const details = plan.map((row) => row.detail);
+    assert.ok(details.length > 0, `${name}: no plan`);
+    if (details.some((d) => new RegExp(`\\bSCAN ${table}\\b`).test(d))) {
+      scans.push(`${name}: ${details.join(" | ")}`);
+    }
+    assert.ok(
+      details.some((d) => new RegExp(`SEARCH ${table} USING (COVERING )?INDEX`).test(d)),
+      `${name} uses no index on ${table}: ${details.join(" | ")}`,
+    );
+  }
+  return scans;
 }

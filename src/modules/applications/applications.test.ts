@@ -27,6 +27,7 @@ import {
   results,
   sorted,
   tableCounts,
+  tableScans,
   type TestApp,
   type Who,
   type World,
@@ -876,22 +877,7 @@ Deno.test("applications: the list queries use indexes, not a scan of the table",
     ],
   ];
 
-  const plans = async () => {
-    const scans: string[] = [];
-    for (const [name, query] of queries) {
-      const plan = await db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${query.getSQL()}`);
-      const details = plan.map((row) => row.detail);
-      assert.ok(details.length > 0, `${name}: no plan`);
-      if (details.some((d) => /\bSCAN applications\b/.test(d))) {
-        scans.push(`${name}: ${details.join(" | ")}`);
-      }
-      assert.ok(
-        details.some((d) => /SEARCH applications USING (COVERING )?INDEX/.test(d)),
-        `${name} uses no index on applications: ${details.join(" | ")}`,
-      );
-    }
-    return scans;
-  };
+  const plans = () => tableScans(db, "applications", queries);
 
   await s.step("no list query scans the applications table (no statistics)", async () => {
     assert.deepEqual(await plans(), []);

@@ -29,6 +29,7 @@ import {
   type Res,
   results,
   tableCounts,
+  tableScans,
   type TestApp,
   type Who,
   type World,
@@ -1472,22 +1473,7 @@ Deno.test("clients: the list queries use indexes, not a scan of 50,000 clients",
     ],
   ];
 
-  const plans = async () => {
-    const scans: string[] = [];
-    for (const [name, query] of queries) {
-      const plan = await db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${query.getSQL()}`);
-      const details = plan.map((row) => row.detail);
-      assert.ok(details.length > 0, `${name}: no plan`);
-      if (details.some((d) => /\bSCAN clients\b/.test(d))) {
-        scans.push(`${name}: ${details.join(" | ")}`);
-      }
-      assert.ok(
-        details.some((d) => /SEARCH clients USING (COVERING )?INDEX/.test(d)),
-        `${name} uses no index on clients: ${details.join(" | ")}`,
-      );
-    }
-    return scans;
-  };
+  const plans = () => tableScans(db, "clients", queries);
 
   await s.step("no list query scans the clients table (no statistics)", async () => {
     assert.deepEqual(await plans(), []);

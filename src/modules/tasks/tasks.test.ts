@@ -25,6 +25,7 @@ import {
   scopeFor,
   sorted,
   tableCounts,
+  tableScans,
   type TestApp,
   type Who,
   type World,
@@ -970,21 +971,7 @@ Deno.test("tasks: the list queries use indexes, not a scan of the tasks table", 
     );
   }
 
-  const scans = async () => {
-    const found: string[] = [];
-    for (const [name, query] of queries) {
-      const plan = await db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${query.getSQL()}`);
-      const details = plan.map((row) => row.detail);
-      if (details.some((d) => /\bSCAN tasks\b/.test(d))) {
-        found.push(`${name}: ${details.join(" | ")}`);
-      }
-      assert.ok(
-        details.some((d) => /SEARCH tasks USING (COVERING )?INDEX/.test(d)),
-        `${name} uses no index on tasks: ${details.join(" | ")}`,
-      );
-    }
-    return found;
-  };
+  const scans = () => tableScans(db, "tasks", queries);
 
   await s.step("no list query scans the tasks table (no statistics)", async () => {
     assert.deepEqual(await scans(), []);
