@@ -11,6 +11,7 @@ import type { Config } from "./config.ts";
 import { isLocalFile, type LibsqlDatabase, openLibsql } from "./db/libsql.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import type { AppDeps } from "./lib/context.ts";
+import { jsonLog } from "./lib/json-log.ts";
 import { memoryRateLimiter } from "./lib/rate-limit.ts";
 import { localHub } from "./notifications/hub.ts";
 import { streamRegistry } from "./notifications/stream.ts";
@@ -65,7 +66,7 @@ export async function denoDeps(config: Config): Promise<{ deps: AppDeps; client:
     clock: () => new Date(),
     clientIp: (_request, env) =>
       (env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr?.hostname ?? "unknown",
-    log: (line) => console.log(JSON.stringify({ time: new Date().toISOString(), ...line })),
+    log: jsonLog,
   };
   return { deps, client };
 }

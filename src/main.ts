@@ -8,7 +8,7 @@ import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { denoDeps } from "./deno-deps.ts";
 import { notificationPoller } from "./notifications/poller.ts";
-import { runScheduledNotifications } from "./notifications/scheduled.ts";
+import { runScheduledJob } from "./notifications/scheduled.ts";
 
 const config = loadConfig(Deno.env.toObject());
 const { deps, client } = await denoDeps(config);
@@ -43,10 +43,11 @@ function every(ms: number, name: string, task: () => Promise<unknown>) {
   return setInterval(tick, ms);
 }
 const timers = [
-  every(config.scheduleIntervalSeconds * 1000, "scheduled_notifications", async () => {
-    const result = await runScheduledNotifications(deps.db, deps.hub, deps.clock());
-    deps.log({ level: "info", job: "scheduled_notifications", ...result });
-  }),
+  every(
+    config.scheduleIntervalSeconds * 1000,
+    "scheduled_notifications",
+    () => runScheduledJob(deps),
+  ),
   every(
     config.notificationPollMs,
     "notification_poll",

@@ -15,6 +15,7 @@ import type { DurableObjectNamespace } from "./edge/cloudflare.ts";
 import { durableObjectHub } from "./edge/durable-object-hub.ts";
 import type { UserNotifications } from "./edge/user-notifications.ts";
 import type { AppDeps } from "./lib/context.ts";
+import { jsonLog } from "./lib/json-log.ts";
 import { memoryRateLimiter } from "./lib/rate-limit.ts";
 import { streamRegistry } from "./notifications/stream.ts";
 
@@ -32,9 +33,6 @@ function variablesOf(env: WorkerEnv): Record<string, string> {
   );
 }
 
-const log = (line: Record<string, unknown>) =>
-  console.log(JSON.stringify({ time: new Date().toISOString(), ...line }));
-
 /** Everything the Worker entry injects into createApp, and the database's migration ledger. */
 export async function workerDeps(
   env: WorkerEnv,
@@ -49,13 +47,13 @@ export async function workerDeps(
     config: config.app,
     keys: await signingKeysFromJwk(JSON.parse(env.JWT_PRIVATE_JWK)),
     passwords: scryptHasher(),
-    hub: durableObjectHub(env.USER_NOTIFICATIONS, log),
+    hub: durableObjectHub(env.USER_NOTIFICATIONS, jsonLog),
     streams: streamRegistry(config.app.sseMaxStreamsPerUser),
     rateLimiter: memoryRateLimiter(),
     clock: () => new Date(),
     // Set by Cloudflare's edge for every request; a client cannot forge it there.
     clientIp: (request) => request.headers.get("cf-connecting-ip") ?? "unknown",
-    log,
+    log: jsonLog,
   };
   return { deps, ledger };
 }

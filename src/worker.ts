@@ -15,7 +15,7 @@ import type { ExecutionContext, ScheduledController } from "./edge/cloudflare.ts
 import type { AppDeps } from "./lib/context.ts";
 import { ApiError, errorBody } from "./lib/errors.ts";
 import { uuidv7 } from "./lib/ids.ts";
-import { runScheduledNotifications } from "./notifications/scheduled.ts";
+import { runScheduledJob } from "./notifications/scheduled.ts";
 import { workerDeps, type WorkerEnv } from "./worker-deps.ts";
 
 export { UserNotifications } from "./edge/user-notifications.ts";
@@ -43,14 +43,13 @@ function instanceFor(env: WorkerEnv): Promise<Instance> {
 
 async function build(env: WorkerEnv): Promise<Instance> {
   const { deps, ledger } = await workerDeps(env);
-  let current = false;
   let checked: { at: number; problem: string | null } | undefined;
   const schemaRefusal = async () => {
-    if (current) return null;
+    // Once the schema is current it stays so for this isolate's build.
+    if (checked?.problem === null) return null;
     if (checked && Date.now() - checked.at < SCHEMA_RECHECK_MS) return checked.problem;
     const problem = await schemaProblem(deps.db, ledger);
     checked = { at: Date.now(), problem };
-    current = problem === null;
     if (problem) deps.log({ level: "error", msg: "schema_outdated", problem });
     return problem;
   };
@@ -99,8 +98,6 @@ export default {
     const worker = await instanceFor(env);
     const refusal = await worker.schemaRefusal();
     if (refusal) throw new Error(refusal);
-    const { deps } = worker;
-    const result = await runScheduledNotifications(deps.db, deps.hub, deps.clock());
-    deps.log({ level: "info", job: "scheduled_notifications", ...result });
+    await runScheduledJob(worker.deps);
   },
 };

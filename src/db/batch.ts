@@ -17,6 +17,12 @@ import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { ApiError } from "../lib/errors.ts";
 import type { Database } from "./database.ts";
 
+/**
+ * How many ids one `IN (…)` list may carry: D1 binds at most 100 parameters per
+ * statement (SPEC §7), with room for the query's own.
+ */
+export const IDS_PER_STATEMENT = 90;
+
 /** A write-time rule: the batch aborts with `error` unless `holds` is true. */
 export type Guard = { kind: "guard"; holds: SQL; error: ApiError };
 

@@ -19,6 +19,8 @@ import type {
   WebSocketPairConstructor,
   WorkerWebSocket,
 } from "./cloudflare.ts";
+import { loadConfig } from "../config.ts";
+import { jsonLog } from "../lib/json-log.ts";
 import type { NotificationEvent, Recipient } from "../notifications/hub.ts";
 
 declare const WebSocketPair: WebSocketPairConstructor;
@@ -36,17 +38,20 @@ export function userObjectName(to: Recipient): string {
 
 export type UserNotificationsEnv = { SSE_MAX_STREAMS_PER_USER?: string };
 
-function log(line: Record<string, unknown>): void {
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: "info", ...line }));
-}
+const log = (line: Record<string, unknown>) => jsonLog({ level: "info", ...line });
 
 const isOpen = (ws: WorkerWebSocket) => ws.readyState === WebSocket.OPEN;
 
 /** One user's fan-out: every linked stream, in any isolate, gets each event once. */
 export class UserNotifications extends DurableObject<UserNotificationsEnv> {
+  /** SPEC §5's per-user stream cap, parsed as the Worker parses it. */
+  private readonly cap: number;
+
   /** Runs on first use and on every wake from hibernation, with the links kept meanwhile. */
   constructor(ctx: DurableObjectState, env: UserNotificationsEnv) {
     super(ctx, env);
+    this.cap = loadConfig({ SSE_MAX_STREAMS_PER_USER: env.SSE_MAX_STREAMS_PER_USER }).app
+      .sseMaxStreamsPerUser;
     log({ event: "object_started", links: this.links().length });
   }
 
@@ -61,7 +66,7 @@ export class UserNotifications extends DurableObject<UserNotificationsEnv> {
     this.ctx.acceptWebSocket(pair[1]);
     pair[1].serializeAttachment(info);
     this.dropOldestBeyondCap([...links, { ws: pair[1], info }]);
-    log({ event: "link_opened", links: this.links().length });
+    log({ event: "link_opened", links: Math.min(links.length + 1, this.cap) });
     return new Response(null, { status: 101, webSocket: pair[0] } as ResponseInit);
   }
 
@@ -69,7 +74,8 @@ export class UserNotifications extends DurableObject<UserNotificationsEnv> {
   publish(event: NotificationEvent): number {
     const message = JSON.stringify(event);
     let reached = 0;
-    for (const { ws } of this.links()) {
+    // Order does not matter here: every open link gets the event.
+    for (const ws of this.ctx.getWebSockets().filter(isOpen)) {
       try {
         ws.send(message);
         reached++;
@@ -109,8 +115,7 @@ export class UserNotifications extends DurableObject<UserNotificationsEnv> {
    * are closed, and their Workers end those streams.
    */
   private dropOldestBeyondCap(links: { ws: WorkerWebSocket }[]): void {
-    const cap = Math.max(1, Number(this.env.SSE_MAX_STREAMS_PER_USER ?? 5) || 5);
-    for (const { ws } of links.slice(0, Math.max(0, links.length - cap))) {
+    for (const { ws } of links.slice(0, Math.max(0, links.length - this.cap))) {
       try {
         ws.close(CLOSE_STREAM_CAP, "stream cap reached");
       } catch { /* already closed */ }

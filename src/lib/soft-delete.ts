@@ -7,7 +7,7 @@
 import { eq, isNotNull, isNull, type SQL } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { auditStatement } from "../audit/audit.ts";
-import { rowExists } from "../db/batch.ts";
+import { type BatchStep, rowExists } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
 import { requireBranchAdminOrAbove } from "../scope/permissions.ts";
 import type { Scope, TenantScope } from "../scope/scope.ts";
@@ -47,68 +47,57 @@ export type SoftDeletable = SQLiteTable & {
   updated_by: SQLiteColumn;
 };
 
+/** The columns a soft delete or restore writes, present on every soft-deletable row. */
+type SoftDeleteStamps = {
+  id: string;
+  deleted_at: string | null;
+  deleted_by: string | null;
+  updated_at: string;
+  updated_by: string | null;
+};
+
 /**
- * The batch steps that soft-delete (`deleted: true`) or restore a row, with its
- * audit entry. One statement shape for every soft-deletable table.
+ * The batch steps that soft-delete (`deleted: true`) or restore `before`, with its
+ * audit entry, and the row as they leave it (what a delete or restore answers).
+ * One statement shape for every soft-deletable table.
  */
-export function softDeleteSteps(
+export function softDeleteSteps<Row extends SoftDeleteStamps>(
   db: Database,
   scope: TenantScope,
   meta: RequestMeta,
-  target: { table: SoftDeletable; entityType: string; id: string; deletedAt: string | null },
+  target: { table: SoftDeletable; entityType: string; before: Row },
   deleted: boolean,
-) {
-  const { table, id } = target;
+): { row: Row; steps: BatchStep[] } {
+  const { table, before } = target;
   const now = meta.now.toISOString();
   const actor = scope.actor.userId;
-  const deletedAt = deleted ? now : null;
-  return [
-    // The state the request read must still hold: a racing delete or restore is a
-    // 404 for the second one, not a second audit entry.
-    rowExists(
-      table,
-      id,
-      entityNotFound(target.entityType),
-      deleted ? isNull(table.deleted_at) : isNotNull(table.deleted_at),
-    ),
-    // A query builder, not db.run(sql): drizzle's D1 batch cannot bind a raw statement's params.
-    db.update(table).set({
-      deleted_at: deletedAt,
-      deleted_by: deleted ? actor : null,
-      updated_at: now,
-      updated_by: actor,
-    }).where(eq(table.id, id)),
-    auditStatement(db, scope.actor, meta, {
-      tenantId: scope.tenantId,
-      action: deleted ? "delete" : "restore",
-      entityType: target.entityType,
-      entityId: id,
-      before: { deleted_at: target.deletedAt },
-      after: { deleted_at: deletedAt },
-    }),
-  ];
-}
-
-/** The row as {@link softDeleteSteps} leave it: what a delete or restore answers. */
-export function softDeletedRow<
-  Row extends {
-    deleted_at: string | null;
-    deleted_by: string | null;
-    updated_at: string;
-    updated_by: string | null;
-  },
->(
-  before: Row,
-  scope: TenantScope,
-  meta: RequestMeta,
-  deleted: boolean,
-): Row {
-  const now = meta.now.toISOString();
-  return {
-    ...before,
+  const stamps = {
     deleted_at: deleted ? now : null,
-    deleted_by: deleted ? scope.actor.userId : null,
+    deleted_by: deleted ? actor : null,
     updated_at: now,
-    updated_by: scope.actor.userId,
+    updated_by: actor,
+  };
+  return {
+    row: { ...before, ...stamps },
+    steps: [
+      // The state the request read must still hold: a racing delete or restore is a
+      // 404 for the second one, not a second audit entry.
+      rowExists(
+        table,
+        before.id,
+        entityNotFound(target.entityType),
+        deleted ? isNull(table.deleted_at) : isNotNull(table.deleted_at),
+      ),
+      // A query builder, not db.run(sql): drizzle's D1 batch cannot bind a raw statement's params.
+      db.update(table).set(stamps).where(eq(table.id, before.id)),
+      auditStatement(db, scope.actor, meta, {
+        tenantId: scope.tenantId,
+        action: deleted ? "delete" : "restore",
+        entityType: target.entityType,
+        entityId: before.id,
+        before: { deleted_at: before.deleted_at },
+        after: { deleted_at: stamps.deleted_at },
+      }),
+    ],
   };
 }

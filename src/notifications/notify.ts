@@ -82,16 +82,26 @@ export async function deliverNotifications(
 ): Promise<void> {
   if (ids.length === 0) return;
   try {
-    const rows = await db.select().from(notifications).where(inArray(notifications.id, ids));
-    await Promise.all(
-      rows.map((row) =>
-        hub.publish(
-          { tenantId: row.tenant_id, userId: row.recipient_id },
-          { seq: row.seq, data: toNotification(row) },
-        ).catch(() => {})
-      ),
+    await publishRows(
+      hub,
+      await db.select().from(notifications).where(inArray(notifications.id, ids)),
     );
   } catch { /* delivery is best effort; the database is the record */ }
+}
+
+/** Publishes stored notifications to their recipients; a failed publish is dropped. */
+export async function publishRows(
+  hub: NotificationHub,
+  rows: (typeof notifications.$inferSelect)[],
+): Promise<void> {
+  await Promise.all(
+    rows.map((row) =>
+      hub.publish(
+        { tenantId: row.tenant_id, userId: row.recipient_id },
+        { seq: row.seq, data: toNotification(row) },
+      ).catch(() => {})
+    ),
+  );
 }
 
 /** runBatch with the notifications the change causes in the same batch, delivered after commit. */

@@ -8,6 +8,7 @@
  * @module
  */
 import { inArray, max } from "drizzle-orm";
+import { IDS_PER_STATEMENT } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
 import { notifications } from "../db/schema/index.ts";
 import type { NotificationHub } from "./hub.ts";
@@ -18,14 +19,17 @@ export function notificationPoller(db: Database, hub: NotificationHub, streams: 
   const known = new Map<string, number>();
   return async function poll(): Promise<void> {
     const userIds = streams.users();
-    for (const id of known.keys()) if (!userIds.includes(id)) known.delete(id);
-    for (let i = 0; i < userIds.length; i += 90) {
+    const connected = new Set(userIds);
+    for (const id of known.keys()) if (!connected.has(id)) known.delete(id);
+    for (let i = 0; i < userIds.length; i += IDS_PER_STATEMENT) {
       const rows = await db.select({
         user: notifications.recipient_id,
         tenant: notifications.tenant_id,
         seq: max(notifications.seq),
       })
-        .from(notifications).where(inArray(notifications.recipient_id, userIds.slice(i, i + 90)))
+        .from(notifications).where(
+          inArray(notifications.recipient_id, userIds.slice(i, i + IDS_PER_STATEMENT)),
+        )
         // A user's notifications all carry its tenant: grouping by both keeps one row per user.
         .groupBy(notifications.recipient_id, notifications.tenant_id);
       for (const { user, tenant, seq } of rows) {

@@ -12,17 +12,18 @@
  */
 import { and, eq, gte, inArray, isNull, lte } from "drizzle-orm";
 import { purgeStreamTickets } from "../auth/stream-tickets.ts";
-import { runBatch } from "../db/batch.ts";
+import { IDS_PER_STATEMENT, runBatch } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
 import { clients, notifications, reminders, tenants, users } from "../db/schema/index.ts";
+import type { AppDeps } from "../lib/context.ts";
 import { todayIn } from "../lib/fields.ts";
 import type { NotificationHub } from "./hub.ts";
-import { deliverNotifications, type NotificationDraft, notificationSteps } from "./notify.ts";
+import { type NotificationDraft, notificationSteps, publishRows } from "./notify.ts";
 
 /** Overdue reminders older than this are not announced (the job was not down that long). */
 const REMINDER_LOOKBACK_DAYS = 30;
-/** Notifications per batch; their ids are then read back in one query (D1: ≤ 100 parameters). */
-const BATCH_SIZE = 90;
+/** Notifications per batch; their ids are then read back in one query. */
+const BATCH_SIZE = IDS_PER_STATEMENT;
 
 export type ScheduledResult = {
   tenants: number;
@@ -149,8 +150,8 @@ export async function scheduledDrafts(
 /** Drops drafts whose event the recipient was already told about. */
 async function unsent(db: Database, drafts: NotificationDraft[]): Promise<NotificationDraft[]> {
   const sent = new Set<string>();
-  for (let i = 0; i < drafts.length; i += 90) {
-    const keys = drafts.slice(i, i + 90).map((d) => d.dedupeKey!);
+  for (let i = 0; i < drafts.length; i += IDS_PER_STATEMENT) {
+    const keys = drafts.slice(i, i + IDS_PER_STATEMENT).map((d) => d.dedupeKey!);
     const rows = await db.select({ key: notifications.dedupe_key, to: notifications.recipient_id })
       .from(notifications).where(inArray(notifications.dedupe_key, keys));
     for (const row of rows) sent.add(`${row.key}|${row.to}`);
@@ -179,12 +180,11 @@ export async function runScheduledNotifications(
         const { steps, ids } = notificationSteps(db, chunk, now);
         await runBatch(db, steps);
         // A concurrent run may have won some of these; count what this run inserted.
-        const mine = await db.select({ id: notifications.id, type: notifications.type })
-          .from(notifications).where(inArray(notifications.id, ids));
+        const mine = await db.select().from(notifications).where(inArray(notifications.id, ids));
         for (const row of mine) {
           result.created[row.type as keyof ScheduledResult["created"]]++;
         }
-        await deliverNotifications(db, hub, mine.map((row) => row.id));
+        await publishRows(hub, mine);
       }
     } catch (error) {
       // One tenant's bad data must not starve every tenant after it.
@@ -193,4 +193,12 @@ export async function runScheduledNotifications(
   }
   await purgeStreamTickets(db, now);
   return result;
+}
+
+/** One scheduled run as the server timers and the cron trigger do it: run, then log the result. */
+export async function runScheduledJob(
+  deps: Pick<AppDeps, "db" | "hub" | "clock" | "log">,
+): Promise<void> {
+  const result = await runScheduledNotifications(deps.db, deps.hub, deps.clock());
+  deps.log({ level: "info", job: "scheduled_notifications", ...result });
 }

@@ -11,7 +11,7 @@ import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writ
 import { ApiError, forbidden } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
-import { softDeletedRow, softDeleteSteps } from "../../lib/soft-delete.ts";
+import { softDeleteSteps } from "../../lib/soft-delete.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import { TENANT_MANAGERS } from "../../scope/roles.ts";
 import { actingRole, type TenantScope } from "../../scope/scope.ts";
@@ -118,8 +118,14 @@ export async function setAgentDeleted(
 ): Promise<Agent> {
   const before = await getWritableAgent(db, scope, id, !deleted);
   if ((before.deleted_at !== null) === deleted) return before;
-  const target = { table: agents, entityType: "agent", id, deletedAt: before.deleted_at };
+  const change = softDeleteSteps(
+    db,
+    scope,
+    meta,
+    { table: agents, entityType: "agent", before },
+    deleted,
+  );
   const steps = !deleted && before.branch_id ? [branchStillLive(before.branch_id, "agent")] : [];
-  await runBatch(db, [...steps, ...softDeleteSteps(db, scope, meta, target, deleted)]);
-  return softDeletedRow(before, scope, meta, deleted);
+  await runBatch(db, [...steps, ...change.steps]);
+  return change.row;
 }

@@ -12,7 +12,7 @@ import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writ
 import { ApiError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
-import { softDeletedRow, softDeleteSteps } from "../../lib/soft-delete.ts";
+import { softDeleteSteps } from "../../lib/soft-delete.ts";
 import { requireRole } from "../../scope/permissions.ts";
 import type { Role } from "../../scope/roles.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -120,7 +120,7 @@ export async function deleteBranch(
   meta: RequestMeta,
   id: string,
 ): Promise<void> {
-  await getBranch(db, scope, id);
+  const before = await getBranch(db, scope, id);
   requireRole(scope, BRANCH_MANAGERS, "delete branches");
   await runBatch(db, [
     guard(
@@ -132,12 +132,8 @@ export async function deleteBranch(
         "Deactivate or move this branch's active users and live clients first.",
       ),
     ),
-    ...softDeleteSteps(db, scope, meta, {
-      table: branches,
-      entityType: "branch",
-      id,
-      deletedAt: null,
-    }, true),
+    ...softDeleteSteps(db, scope, meta, { table: branches, entityType: "branch", before }, true)
+      .steps,
   ]);
 }
 
@@ -151,7 +147,13 @@ export async function restoreBranch(
   const before = await getBranch(db, scope, id, true);
   requireRole(scope, BRANCH_MANAGERS, "restore branches");
   if (before.deleted_at === null) return before;
-  const target = { table: branches, entityType: "branch", id, deletedAt: before.deleted_at };
-  await runBatch(db, softDeleteSteps(db, scope, meta, target, false));
-  return softDeletedRow(before, scope, meta, false);
+  const change = softDeleteSteps(
+    db,
+    scope,
+    meta,
+    { table: branches, entityType: "branch", before },
+    false,
+  );
+  await runBatch(db, change.steps);
+  return change.row;
 }

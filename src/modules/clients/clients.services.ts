@@ -14,7 +14,7 @@ import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writ
 import { ApiError, notFound } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
-import { softDeletedRow, softDeleteSteps } from "../../lib/soft-delete.ts";
+import { softDeleteSteps } from "../../lib/soft-delete.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getAgent } from "../agents/agents.selectors.ts";
@@ -196,7 +196,13 @@ export async function setClientDeleted(
   if ((before.deleted_at !== null) === deleted) return before;
   const steps: BatchStep[] = [];
   if (!deleted) steps.push(branchStillLive(before.branch_id, "client"));
-  const target = { table: clients, entityType: "client", id, deletedAt: before.deleted_at };
-  await runBatch(db, [...steps, ...softDeleteSteps(db, scope, meta, target, deleted)]);
-  return softDeletedRow(before, scope, meta, deleted);
+  const change = softDeleteSteps(
+    db,
+    scope,
+    meta,
+    { table: clients, entityType: "client", before },
+    deleted,
+  );
+  await runBatch(db, [...steps, ...change.steps]);
+  return change.row;
 }
