@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { scryptHasher } from "./src/auth/passwords.ts";
 import { loadConfig } from "./src/config.ts";
 import { isLocalFile } from "./src/db/libsql.ts";
+import { calendarDate } from "./src/lib/fields.ts";
 import { openDatabase } from "./src/deno-deps.ts";
 import { DEFAULT_REFERENCE_DATE, DEFAULT_SEED, seedDatabase } from "./src/seed/seed-database.ts";
 import { STAFF_EMAIL_DOMAIN, STAFF_PASSWORD } from "./src/seed/tenancy.ts";
@@ -63,11 +64,11 @@ if (args.help) {
   Deno.exit(0);
 }
 const dateText = args["reference-date"];
-if (dateText !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(dateText)) {
-  fail("--reference-date must be YYYY-MM-DD.");
+// The API's own calendar-date rule: 2026-02-30 is refused, not read as 2 March.
+if (dateText !== undefined && !calendarDate.safeParse(dateText).success) {
+  fail("--reference-date must be a real date, YYYY-MM-DD.");
 }
 const referenceDate = dateText ? new Date(`${dateText}T09:00:00.000Z`) : DEFAULT_REFERENCE_DATE;
-if (Number.isNaN(referenceDate.getTime())) fail("--reference-date is not a date.");
 
 const config = loadConfig(Deno.env.toObject());
 const options = {

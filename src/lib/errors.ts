@@ -24,6 +24,11 @@ export function notFound(entity: string): ApiError {
   return new ApiError(404, "not_found", `${entity} not found.`);
 }
 
+/** A 422 about one body field, shaped like the validator's own errors. */
+export function invalidField(field: string, message: string): ApiError {
+  return new ApiError(422, "validation_error", message, [{ path: [field], message }]);
+}
+
 /** The 404 of an audit entity type: `visa_application` → "Visa application not found." */
 export function entityNotFound(entityType: string): ApiError {
   const words = entityType.replaceAll("_", " ");

@@ -16,6 +16,7 @@ import {
   reminders,
   type TaskComment,
   tasks,
+  VISA_APPLICATION_STATUSES,
   visa_applications,
   type VisaApplicationStatus,
 } from "../db/schema/index.ts";
@@ -84,15 +85,7 @@ function buildVisaApplications(ctx: TenantContext, reference: Reference, plans: 
   const { rng } = ctx;
   // The first applications of a tenant walk through every status, so each appears.
   let forced = 0;
-  const order: VisaApplicationStatus[] = [
-    "draft",
-    "preparing",
-    "lodged",
-    "further_information_requested",
-    "granted",
-    "refused",
-    "withdrawn",
-  ];
+  const order = VISA_APPLICATION_STATUSES;
   for (const plan of plans) {
     const likely = { lead: 0.1, prospect: 0.35, lost: 0.5 }[plan.row.status as string] ?? 0.85;
     const count = plan.visaExpiringSoon ? 1 : rng.chance(likely) ? (rng.chance(0.12) ? 2 : 1) : 0;

@@ -9,8 +9,8 @@
  */
 import type { Client, InValue } from "@libsql/client";
 import { getTableColumns, getTableName, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { runBatch } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
 import {
   agents,
@@ -86,13 +86,6 @@ export function libsqlRunner(client: Client): BatchRunner {
       : (await client.batch(statements, "write")).map((r) => r.rowsAffected);
 }
 
-/** Sends drizzle statements as one atomic batch (nothing for none). */
-export async function runStatements(db: Database, statements: BatchItem<"sqlite">[]) {
-  const [first, ...rest] = statements;
-  if (!first) return [];
-  return await db.batch([first, ...rest]);
-}
-
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** Multi-row inserts of `rows`, at most `maxParams` bound values each. */
@@ -166,7 +159,7 @@ export async function wipeDatabase(db: Database): Promise<void> {
   const tables = await dataTables(db);
   await db.run(sql`PRAGMA foreign_keys = OFF`);
   try {
-    await runStatements(db, tables.map((name) => db.run(sql`DELETE FROM ${sql.identifier(name)}`)));
+    await runBatch(db, tables.map((name) => db.run(sql`DELETE FROM ${sql.identifier(name)}`)));
   } finally {
     await db.run(sql`PRAGMA foreign_keys = ON`);
   }

@@ -8,13 +8,12 @@ import { runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { agents } from "../../db/schema/index.ts";
 import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
-import { ApiError, forbidden } from "../../lib/errors.ts";
+import { ApiError } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
 import { softDeleteSteps } from "../../lib/soft-delete.ts";
-import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
-import { TENANT_MANAGERS } from "../../scope/roles.ts";
-import { actingRole, type TenantScope } from "../../scope/scope.ts";
+import { requireBranchAdminOrAbove, requireTenantManager } from "../../scope/permissions.ts";
+import type { TenantScope } from "../../scope/scope.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
 import { branchStillLive } from "../branches/branches.services.ts";
 import type { Agent, CreateAgentSchema, UpdateAgentSchema } from "./agents.schemas.ts";
@@ -34,14 +33,8 @@ async function agentBranch(
       message: "Required",
     }]);
   }
-  requireTenantWideRights(scope);
+  requireTenantManager(scope, "manage tenant-wide agents");
   return null;
-}
-
-function requireTenantWideRights(scope: TenantScope): void {
-  if (!TENANT_MANAGERS.includes(actingRole(scope))) {
-    throw forbidden("Only a super_admin or country_manager manages tenant-wide agents.");
-  }
 }
 
 /** Creates an agent (branch_admin and above). */
@@ -82,7 +75,7 @@ async function getWritableAgent(
 ): Promise<Agent> {
   const agent = await getAgent(db, scope, id, withDeleted);
   requireBranchAdminOrAbove(scope, "change agents");
-  if (agent.branch_id === null) requireTenantWideRights(scope);
+  if (agent.branch_id === null) requireTenantManager(scope, "manage tenant-wide agents");
   return agent;
 }
 

@@ -12,7 +12,7 @@ import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { applications } from "../../db/schema/index.ts";
 import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
-import { ApiError } from "../../lib/errors.ts";
+import { ApiError, invalidField } from "../../lib/errors.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
@@ -39,6 +39,7 @@ import type {
   CreateApplicationSchema,
   UpdateApplicationSchema,
 } from "./applications.schemas.ts";
+import type { ApplicationStage } from "../application-reference/application-reference.schemas.ts";
 import { getApplication } from "./applications.selectors.ts";
 
 /**
@@ -50,14 +51,13 @@ async function resolveStage(
   scope: TenantScope,
   typeId: string,
   stageId: string | undefined,
-): Promise<string | null> {
-  if (stageId === undefined) return (await firstStageOf(db, scope, typeId))?.id ?? null;
+): Promise<ApplicationStage | null> {
+  if (stageId === undefined) return await firstStageOf(db, scope, typeId);
   const stage = await getApplicationStage(db, scope, stageId);
   if (stage.application_type_id !== typeId) {
-    const message = "The stage belongs to another application type.";
-    throw new ApiError(422, "validation_error", message, [{ path: ["stage_id"], message }]);
+    throw invalidField("stage_id", "The stage belongs to another application type.");
   }
-  return stage.id;
+  return stage;
 }
 
 /** 404/422 unless the assignee is in scope, active and works in the client's branch. */
@@ -117,7 +117,7 @@ export async function createApplication(
 ): Promise<Application> {
   const client = await getClient(db, scope, input.client_id);
   const type = await getApplicationType(db, scope, input.application_type_id);
-  const stageId = await resolveStage(db, scope, type.id, input.stage_id);
+  const stageId = (await resolveStage(db, scope, type.id, input.stage_id))?.id ?? null;
   if (input.assigned_to) await checkAssignee(db, scope, input.assigned_to, client);
   const application: Application = {
     id: uuidv7(meta.now.getTime()),
@@ -160,9 +160,10 @@ export async function updateApplication(
   const typeId = input.application_type_id ?? before.application_type_id;
   const typeChanges = typeId !== before.application_type_id;
   if (typeChanges) await getApplicationType(db, scope, typeId);
-  const stageId = input.stage_id !== undefined || typeChanges
+  const stage = input.stage_id !== undefined || typeChanges
     ? await resolveStage(db, scope, typeId, input.stage_id)
-    : before.stage_id;
+    : undefined;
+  const stageId = stage === undefined ? before.stage_id : stage?.id ?? null;
   if (input.assigned_to && input.assigned_to !== before.assigned_to) {
     await checkAssignee(db, scope, input.assigned_to, await getClient(db, scope, before.client_id));
   }
@@ -179,9 +180,7 @@ export async function updateApplication(
     after,
   });
   if (update.steps.length === 0) return before;
-  const stageName = stageId && stageId !== before.stage_id
-    ? (await getApplicationStage(db, scope, stageId)).name
-    : null;
+  const stageName = stageId !== before.stage_id ? stage?.name ?? null : null;
   await runBatchAndNotify(
     db,
     meta,

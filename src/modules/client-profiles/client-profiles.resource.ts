@@ -11,7 +11,7 @@ import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { BatchStep } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import type { ListQuerySchema } from "../../lib/crud-routes.ts";
-import { ApiError } from "../../lib/errors.ts";
+import { invalidField } from "../../lib/errors.ts";
 import type { Ordering, Page, PageQuery } from "../../lib/pagination.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -101,11 +101,6 @@ export function defineProfileResource<
   Q extends PageQuery,
 >(resource: ProfileResource<Row, C, U, Q>): ProfileResource<Row, C, U, Q> {
   return resource;
-}
-
-/** A 422 naming one field, for rules zod cannot see (they span fields or rows). */
-export function invalidField(field: string, message: string): ApiError {
-  return new ApiError(422, "validation_error", message, [{ path: [field], message }]);
 }
 
 /**

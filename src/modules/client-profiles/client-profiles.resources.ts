@@ -17,12 +17,11 @@ import {
   client_qualifications,
   clients,
 } from "../../db/schema/index.ts";
-import { ApiError, forbidden, notFound } from "../../lib/errors.ts";
+import { ApiError, forbidden, invalidField, notFound } from "../../lib/errors.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import {
   defineProfileResource,
-  invalidField,
   requireDateOrder,
   type WriteContext,
 } from "./client-profiles.resource.ts";

@@ -6,30 +6,20 @@
  * guards, the change with its audit entry, and the resource's side effects.
  * @module
  */
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { auditStatement, changedFields } from "../../audit/audit.ts";
-import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
+import { runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
-import { clients } from "../../db/schema/index.ts";
-import { notFound } from "../../lib/errors.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { PageQuery } from "../../lib/pagination.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
-import type { Client } from "../clients/clients.schemas.ts";
 import { getClient } from "../clients/clients.selectors.ts";
+import { clientStillLive } from "../clients/clients.services.ts";
 import type { ProfileResource, ProfileRow, WriteContext } from "./client-profiles.resource.ts";
 import { getClientRecord } from "./client-profiles.selectors.ts";
-
-/** The client must still be live when the write lands (not soft-deleted meanwhile). */
-function clientLive(client: Client): BatchStep {
-  return guard(
-    sql`EXISTS (SELECT 1 FROM ${clients} WHERE ${clients.id} = ${client.id} AND ${clients.deleted_at} IS NULL)`,
-    notFound("Client"),
-  );
-}
 
 /** Adds a record to a live client in scope. */
 export async function createClientRecord<
@@ -59,7 +49,7 @@ export async function createClientRecord<
   }, ctx);
   await resource.check?.(ctx, row, null);
   await runBatch(db, [
-    clientLive(client),
+    clientStillLive(client.id),
     ...(resource.guards?.(ctx, row, null) ?? []),
     db.insert(resource.table).values(row),
     auditStatement(db, scope.actor, meta, {
@@ -102,7 +92,7 @@ export async function updateClientRecord<
   const diff = changedFields(before, after);
   if (Object.keys(diff.after).length === 0) return before;
   await runBatch(db, [
-    clientLive(client),
+    clientStillLive(client.id),
     ...(resource.guards?.(ctx, after, before) ?? []),
     db.update(resource.table)
       .set({ ...diff.after, updated_at: after.updated_at, updated_by: after.updated_by })

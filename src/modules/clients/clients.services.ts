@@ -11,7 +11,7 @@ import { type BatchStep, type Guard, guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { agents, branches, clients } from "../../db/schema/index.ts";
 import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
-import { ApiError, notFound } from "../../lib/errors.ts";
+import { ApiError, invalidField, notFound } from "../../lib/errors.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
 import { softDeleteSteps } from "../../lib/soft-delete.ts";
@@ -25,9 +25,6 @@ import { assigneeStillActive, requireAssignee } from "../users/users.placement.t
 import type { Client, CreateClientSchema, UpdateClientSchema } from "./clients.schemas.ts";
 import { getClient } from "./clients.selectors.ts";
 
-const invalid = (field: string, message: string) =>
-  new ApiError(422, "validation_error", message, [{ path: [field], message }]);
-
 async function clientBranch(
   db: Database,
   scope: TenantScope,
@@ -35,7 +32,7 @@ async function clientBranch(
 ): Promise<Branch> {
   if (requested) return await getBranch(db, scope, requested);
   if (scope.level === "branch") return await getBranch(db, scope, scope.branchId);
-  throw invalid("branch_id", "branch_id is required.");
+  throw invalidField("branch_id", "branch_id is required.");
 }
 
 /**

@@ -6,11 +6,10 @@
  * @module
  */
 import type { z } from "@hono/zod-openapi";
-import { type BatchStep, rowExists, runBatch } from "../../db/batch.ts";
+import { type BatchStep, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { reminders } from "../../db/schema/index.ts";
 import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
-import { notFound } from "../../lib/errors.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
@@ -22,8 +21,6 @@ import { clientStillLive } from "../clients/clients.services.ts";
 import { assigneeStillActive, coversBranch, requireAssignee } from "../users/users.placement.ts";
 import type { CreateReminderSchema, Reminder, UpdateReminderSchema } from "./reminders.schemas.ts";
 import { getReminder } from "./reminders.selectors.ts";
-
-const reminderExists = (id: string) => rowExists(reminders, id, notFound("Reminder"));
 
 /** done_at after a write: set when it becomes done, cleared when it is undone. */
 function doneAt(before: Reminder | null, done: boolean, now: string): string | null {
@@ -99,8 +96,8 @@ export async function updateReminder(
   });
   if (update.steps.length === 0) return before;
 
-  const steps: BatchStep[] = [reminderExists(id)];
-  if (reassigns) steps.push(assigneeStillActive(assignedTo));
+  // updateSteps guards the reminder itself: a racing delete makes this a 404.
+  const steps: BatchStep[] = reassigns ? [assigneeStillActive(assignedTo)] : [];
   await runBatch(db, [...steps, ...update.steps]);
   return update.row;
 }
@@ -114,8 +111,8 @@ export async function deleteReminder(
 ): Promise<void> {
   const before = await getReminder(db, scope, id);
   requireBranchAdminOrAbove(scope, "delete reminders");
-  await runBatch(db, [
-    reminderExists(id),
-    ...hardDeleteSteps(db, scope, meta, { table: reminders, entityType: "reminder", before }),
-  ]);
+  await runBatch(
+    db,
+    hardDeleteSteps(db, scope, meta, { table: reminders, entityType: "reminder", before }),
+  );
 }

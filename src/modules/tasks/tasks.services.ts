@@ -205,8 +205,8 @@ export async function deleteTask(
 ): Promise<void> {
   const before = await getTask(db, scope, id);
   requireBranchAdminOrAbove(scope, "delete tasks");
-  await runBatch(db, [
-    taskExists(id),
-    ...hardDeleteSteps(db, scope, meta, { table: tasks, entityType: "task", before }),
-  ]);
+  await runBatch(
+    db,
+    hardDeleteSteps(db, scope, meta, { table: tasks, entityType: "task", before }),
+  );
 }

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { type Guard, guard } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { users } from "../../db/schema/index.ts";
-import { ApiError } from "../../lib/errors.ts";
+import { invalidField } from "../../lib/errors.ts";
 import { placementOf, type Role } from "../../scope/roles.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getBranch } from "../branches/branches.selectors.ts";
@@ -15,9 +15,6 @@ import { getRegion } from "../regions/regions.selectors.ts";
 import { getUser } from "./users.selectors.ts";
 
 export type Placement = { region_id: string | null; branch_id: string | null };
-
-const invalid = (field: string, message: string) =>
-  new ApiError(422, "validation_error", message, [{ path: [field], message }]);
 
 /**
  * Resolves the final placement of a user of `role` from the requested ids.
@@ -31,28 +28,28 @@ export async function resolvePlacement(
   requested: { region_id?: string | null; branch_id?: string | null },
 ): Promise<Placement> {
   const kind = placementOf(role);
-  if (kind === "platform") throw invalid("role", "Platform admins are not tenant users.");
+  if (kind === "platform") throw invalidField("role", "Platform admins are not tenant users.");
   if (kind === "tenant") {
     if (requested.region_id) {
-      throw invalid("region_id", `A ${role} is placed on the tenant, not a region.`);
+      throw invalidField("region_id", `A ${role} is placed on the tenant, not a region.`);
     }
     if (requested.branch_id) {
-      throw invalid("branch_id", `A ${role} is placed on the tenant, not a branch.`);
+      throw invalidField("branch_id", `A ${role} is placed on the tenant, not a branch.`);
     }
     return { region_id: null, branch_id: null };
   }
   if (kind === "region") {
     if (requested.branch_id) {
-      throw invalid("branch_id", `A ${role} is placed on a region, not a branch.`);
+      throw invalidField("branch_id", `A ${role} is placed on a region, not a branch.`);
     }
-    if (!requested.region_id) throw invalid("region_id", `A ${role} needs a region_id.`);
+    if (!requested.region_id) throw invalidField("region_id", `A ${role} needs a region_id.`);
     const region = await getRegion(db, scope, requested.region_id);
     return { region_id: region.id, branch_id: null };
   }
-  if (!requested.branch_id) throw invalid("branch_id", `A ${role} needs a branch_id.`);
+  if (!requested.branch_id) throw invalidField("branch_id", `A ${role} needs a branch_id.`);
   const branch = await getBranch(db, scope, requested.branch_id);
   if (requested.region_id && requested.region_id !== branch.region_id) {
-    throw invalid("region_id", "region_id must be the branch's region.");
+    throw invalidField("region_id", "region_id must be the branch's region.");
   }
   return { region_id: branch.region_id, branch_id: branch.id };
 }
@@ -81,9 +78,9 @@ export async function requireAssignee(
   branch: { id: string; region_id: string } | null,
 ): Promise<void> {
   const user = await getUser(db, scope, userId);
-  if (!user.is_active) throw invalid("assigned_to", "The assignee is deactivated.");
+  if (!user.is_active) throw invalidField("assigned_to", "The assignee is deactivated.");
   if (branch && !coversBranch(user, branch)) {
-    throw invalid("assigned_to", "The assignee does not work in the client's branch.");
+    throw invalidField("assigned_to", "The assignee does not work in the client's branch.");
   }
 }
 
@@ -91,6 +88,6 @@ export async function requireAssignee(
 export function assigneeStillActive(userId: string): Guard {
   return guard(
     sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${userId} AND ${users.is_active} = 1)`,
-    invalid("assigned_to", "The assignee is deactivated."),
+    invalidField("assigned_to", "The assignee is deactivated."),
   );
 }

@@ -12,7 +12,7 @@ import { type BatchStep, guard, rowExists, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { clients, visa_applications, visa_types } from "../../db/schema/index.ts";
 import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
-import { ApiError, notFound } from "../../lib/errors.ts";
+import { ApiError, invalidField, notFound } from "../../lib/errors.ts";
 import { todayIn } from "../../lib/fields.ts";
 import { uuidv7 } from "../../lib/ids.ts";
 import { hardDeleteSteps } from "../../lib/hard-delete.ts";
@@ -126,8 +126,7 @@ export async function updateVisaApplication(
   const after: VisaApplication = { ...before, ...input };
   if (moves && status === "granted" && !after.expiry_date) {
     // The grant copies the expiry onto the client; without one it would erase theirs.
-    const message = "A granted application needs the visa's expiry_date.";
-    throw new ApiError(422, "validation_error", message, [{ path: ["expiry_date"], message }]);
+    throw invalidField("expiry_date", "A granted application needs the visa's expiry_date.");
   }
   if (moves && (status === "lodged" || status === "granted" || status === "refused")) {
     const today = todayIn((await getTenant(db, scope, scope.tenantId)).settings.timezone, meta.now);
