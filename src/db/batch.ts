@@ -16,6 +16,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { ApiError } from "../lib/errors.ts";
 import type { Database } from "./database.ts";
+import { noteWrite } from "./count-cache.ts";
 
 /**
  * How many ids one `IN (…)` list may carry: D1 binds at most 100 parameters per
@@ -83,6 +84,7 @@ export async function runBatch(
   if (items.length === 0) return;
   try {
     await db.batch(items as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    noteWrite(db);
   } catch (error) {
     const text = errorText(error);
     const failedGuard = /guard:(\d+)/.exec(text);

@@ -1,6 +1,7 @@
 /** Reads of clients within the caller's scope. @module */
 import { and, eq, gte, isNull, lte, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { cachedCount } from "../../db/count-cache.ts";
 import { clients } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -58,7 +59,7 @@ export function listClients(
       db.select().from(clients).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
         offset,
       ),
-    count: () => db.$count(clients, where),
+    count: () => cachedCount(db, clients, where),
   });
 }
 

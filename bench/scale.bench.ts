@@ -1,0 +1,332 @@
+/**
+ * `deno task bench:scale`: the hot calls at a million clients (issue 10). Seeds
+ * `--tenants 100 --scale 200` into BENCH_DB (default data/bench-1m.db) unless it is
+ * already there, starts the server as `deno task dev` would (rate limits off, as
+ * SPEC §4 allows for load tests), logs in through the API, checks each role's
+ * `count` against the database, then drives each call with wrk (Debian's; a
+ * built-in Deno load generator when it is missing) and prints one table, with a
+ * bare `Deno.serve` hello-world measured in the same run.
+ * @module
+ */
+import { createClient } from "@libsql/client";
+
+const DB = Deno.env.get("BENCH_DB") ?? "data/bench-1m.db";
+const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 10);
+const CONNECTIONS = Number(Deno.env.get("BENCH_CONNECTIONS") ?? 64);
+const PASSWORD = "leopard-demo-2026";
+const DENO_FLAGS = [
+  "run",
+  "--allow-net",
+  "--allow-env",
+  "--allow-read",
+  "--allow-write",
+  "--allow-ffi",
+  "--allow-sys",
+];
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (!(await exists(DB))) {
+  console.log(`seeding ${DB} (100 agencies, 1,040,000 clients)…`);
+  const started = performance.now();
+  const seed = await new Deno.Command(Deno.execPath(), {
+    args: [...DENO_FLAGS, "seed.ts", "--tenants", "100", "--scale", "200", "--quiet"],
+    env: { DATABASE_URL: `file:${DB}` },
+  }).spawn().status;
+  if (!seed.success) throw new Error("the seed failed");
+  console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s wall`);
+}
+
+/**
+ * Starts a server process and waits for its /health; returns it with its start-up
+ * time and a promise of the first log line that contains `awaitLog`.
+ */
+async function startServer(
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  awaitLog = "",
+) {
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    env: { ...env, PORT: String(port) },
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const { promise: logged, resolve } = Promise.withResolvers<void>();
+  (async () => {
+    let seen = false;
+    let buffered = "";
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      if (seen) continue; // keep draining so the server never blocks on a full pipe
+      buffered = (buffered + chunk).slice(-4096);
+      if (awaitLog && buffered.includes(awaitLog)) {
+        seen = true;
+        resolve();
+      }
+    }
+  })();
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`);
+      await res.body?.cancel();
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, logged, startMs: performance.now() - started };
+}
+
+/** Resident memory of a process and its children (a --parallel server forks none, but be safe). */
+async function rssMiB(pid: number): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+const port = freePort();
+const server = await startServer(
+  ["task", "--quiet", "dev"],
+  {
+    DATABASE_URL: `file:${DB}`,
+    JWT_KEY_FILE: `${DB}.jwt-key.json`,
+    RATE_LIMIT_PER_MINUTE: "0",
+    LOGIN_RATE_LIMIT_PER_MINUTE: "0",
+  },
+  port,
+  '"job":"scheduled_notifications"',
+);
+const base = `http://127.0.0.1:${port}`;
+// The scheduled job's first run starts with the server; measure after it, as a
+// server that has been up a while is.
+const jobDone = performance.now();
+await Promise.race([server.logged, new Promise((r) => setTimeout(r, 120_000))]);
+const jobMs = performance.now() - jobDone + server.startMs;
+const serverPid = Number(
+  new TextDecoder().decode(
+    (await new Deno.Command("pgrep", { args: ["-f", "-n", "src/main.ts"] }).output()).stdout,
+  ).trim(),
+);
+const idleRss = serverPid ? await rssMiB(serverPid) : NaN;
+
+async function login(email: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  return (await res.json()).access_token;
+}
+
+async function getJson(path: string, token: string) {
+  const res = await fetch(base + path, { headers: { authorization: `Bearer ${token}` } });
+  if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return await res.json();
+}
+
+const consultant = await login("consultant.b1.1@t1.leopard.test");
+const countryManager = await login("country_manager@t1.leopard.test");
+const regionManager = await login("region_manager.r1@t1.leopard.test");
+
+// Each role's count, checked against the database itself.
+const db = createClient({ url: `file:${DB}` });
+const one = async (sql: string, args: string[]) =>
+  Number((await db.execute({ sql, args })).rows[0][0]);
+const tenantId = String(
+  (await db.execute("SELECT tenant_id FROM users WHERE email = 'consultant.b1.1@t1.leopard.test'"))
+    .rows[0][0],
+);
+const branchId = String(
+  (await db.execute("SELECT branch_id FROM users WHERE email = 'consultant.b1.1@t1.leopard.test'"))
+    .rows[0][0],
+);
+const regionId = String(
+  (await db.execute(
+    "SELECT region_id FROM users WHERE email = 'region_manager.r1@t1.leopard.test'",
+  ))
+    .rows[0][0],
+);
+const expected = {
+  consultant: await one(
+    "SELECT count(*) FROM clients WHERE tenant_id = ? AND branch_id = ? AND deleted_at IS NULL",
+    [tenantId, branchId],
+  ),
+  country_manager: await one(
+    "SELECT count(*) FROM clients WHERE tenant_id = ? AND deleted_at IS NULL",
+    [tenantId],
+  ),
+  region_manager: await one(
+    "SELECT count(*) FROM clients WHERE tenant_id = ? AND deleted_at IS NULL AND branch_id IN (SELECT id FROM branches WHERE region_id = ?)",
+    [tenantId, regionId],
+  ),
+};
+db.close();
+const got = {
+  consultant: (await getJson("/api/v1/clients/", consultant)).count,
+  country_manager: (await getJson("/api/v1/clients/", countryManager)).count,
+  region_manager: (await getJson("/api/v1/clients/", regionManager)).count,
+};
+for (const role of Object.keys(expected) as (keyof typeof expected)[]) {
+  if (got[role] !== expected[role]) {
+    throw new Error(`${role}: count ${got[role]}, the database says ${expected[role]}`);
+  }
+}
+const page = await getJson("/api/v1/clients/?page_size=1", consultant);
+const clientId: string = page.results[0].id;
+const searchTerm = String(page.results[0].last_name).slice(0, 3);
+
+type Call = {
+  name: string;
+  path: string;
+  token?: string;
+  method?: string;
+  body?: string;
+  base?: string;
+};
+type Figures = { rps: number; p50: number; p99: number; non2xx: number };
+
+const hasWrk = (await new Deno.Command("sh", { args: ["-c", "command -v wrk"] }).output())
+  .success;
+
+async function runWrk(call: Call): Promise<Figures> {
+  const script = await Deno.makeTempFile({ suffix: ".lua" });
+  const headers = [
+    call.token ? `wrk.headers["Authorization"] = "Bearer ${call.token}"` : "",
+    call.body ? `wrk.headers["Content-Type"] = "application/json"` : "",
+    `wrk.method = "${call.method ?? "GET"}"`,
+    call.body ? `wrk.body = ${JSON.stringify(call.body)}` : "",
+  ];
+  await Deno.writeTextFile(script, headers.join("\n"));
+  const out = await new Deno.Command("wrk", {
+    args: [
+      "-t2",
+      `-c${CONNECTIONS}`,
+      `-d${SECONDS}s`,
+      "--timeout",
+      "10s",
+      "--latency",
+      "-s",
+      script,
+      (call.base ?? base) + call.path,
+    ],
+  }).output();
+  await Deno.remove(script);
+  const text = new TextDecoder().decode(out.stdout);
+  const ms = (label: string) => {
+    const m = new RegExp(`${label}%\\s+([\\d.]+)(us|ms|s)`).exec(text);
+    if (!m) return NaN;
+    const value = Number(m[1]);
+    return m[2] === "us" ? value / 1000 : m[2] === "s" ? value * 1000 : value;
+  };
+  return {
+    rps: Math.round(Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1] ?? 0)),
+    p50: ms("50"),
+    p99: ms("99"),
+    non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0),
+  };
+}
+
+/** The fallback load generator: CONNECTIONS loops of fetch for SECONDS. */
+async function runBuiltin(call: Call): Promise<Figures> {
+  const times: number[] = [];
+  let non2xx = 0;
+  const until = performance.now() + SECONDS * 1000;
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < until) {
+      const t0 = performance.now();
+      const res = await fetch((call.base ?? base) + call.path, {
+        method: call.method ?? "GET",
+        headers: {
+          ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
+          ...(call.body ? { "content-type": "application/json" } : {}),
+        },
+        body: call.body,
+      });
+      await res.arrayBuffer();
+      if (res.status >= 300) non2xx++;
+      times.push(performance.now() - t0);
+    }
+  }));
+  times.sort((a, b) => a - b);
+  const pick = (q: number) => times[Math.floor(q * (times.length - 1))];
+  return { rps: Math.round(times.length / SECONDS), p50: pick(0.5), p99: pick(0.99), non2xx };
+}
+
+const helloPort = freePort();
+const helloFile = await Deno.makeTempFile({ suffix: ".ts" });
+await Deno.writeTextFile(
+  helloFile,
+  `Deno.serve({ hostname: "127.0.0.1", port: ${helloPort}, onListen() {} }, (req) =>
+    new URL(req.url).pathname === "/health" ? new Response("ok") : new Response("hello"));`,
+);
+const hello = await startServer(["run", "--allow-net", helloFile], {}, helloPort);
+
+const calls: Call[] = [
+  { name: "hello-world (bare Deno.serve)", path: "/", base: `http://127.0.0.1:${helloPort}` },
+  { name: "GET /health", path: "/health" },
+  { name: "list 25 · consultant", path: "/api/v1/clients/", token: consultant },
+  { name: "list 25 · country_manager", path: "/api/v1/clients/", token: countryManager },
+  { name: "list 25 · region_manager", path: "/api/v1/clients/", token: regionManager },
+  {
+    name: "list 25 · consultant, search= + status=",
+    path: `/api/v1/clients/?search=${encodeURIComponent(searchTerm)}&status=active`,
+    token: consultant,
+  },
+  { name: "detail · consultant", path: `/api/v1/clients/${clientId}/`, token: consultant },
+  { name: "detail · country_manager", path: `/api/v1/clients/${clientId}/`, token: countryManager },
+  {
+    name: "PATCH client (+ audit row)",
+    path: `/api/v1/clients/${clientId}/`,
+    token: consultant,
+    method: "PATCH",
+    body: JSON.stringify({ notes: "bench" }),
+  },
+];
+
+const rows: Record<string, string | number>[] = [];
+for (const call of calls) {
+  const f = hasWrk ? await runWrk(call) : await runBuiltin(call);
+  rows.push({
+    call: call.name,
+    "req/s": f.rps,
+    "p50 ms": Number(f.p50.toFixed(2)),
+    "p99 ms": Number(f.p99.toFixed(2)),
+    "non-2xx": f.non2xx,
+  });
+}
+
+hello.child.kill("SIGTERM");
+await hello.child.status;
+server.child.kill("SIGTERM");
+await server.child.status;
+await Deno.remove(helloFile);
+
+const cpus = (await Deno.readTextFile("/proc/cpuinfo")).match(/^processor/gm)?.length;
+console.log(
+  `Leopard at 1,040,000 clients · ${new Date().toISOString().slice(0, 10)} · ${cpus} cores · ` +
+    `Deno ${Deno.version.deno} · ${hasWrk ? "wrk -t2" : "built-in generator"} -c${CONNECTIONS} ` +
+    `${SECONDS}s per call`,
+);
+console.log(
+  `start-up to /health: ${(server.startMs / 1000).toFixed(2)} s · first scheduled run done ` +
+    `${(jobMs / 1000).toFixed(1)} s after start · idle RSS ${idleRss} MiB · ` +
+    `counts: consultant ${got.consultant}, region_manager ${got.region_manager}, ` +
+    `country_manager ${got.country_manager} (checked against the database)`,
+);
+console.table(rows);
