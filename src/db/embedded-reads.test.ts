@@ -55,6 +55,20 @@ Deno.test("embedded reads: the same answers as @libsql/client, and every write s
       "absent",
     ]);
 
+    // A write that returns rows is still a write: it runs on the writing connection,
+    // where foreign keys are on.
+    await assert.rejects(
+      fast.db.insert(clients).values({
+        id: crypto.randomUUID(),
+        tenant_id: w.tenantA.id,
+        branch_id: "no-such-branch",
+        first_name: "Ghost",
+        last_name: "Row",
+        created_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      }).returning(),
+      (error: Error) => String(error.cause).includes("FOREIGN KEY constraint failed"),
+    );
     // A write outside a batch still goes through the client that owns writes.
     await fast.db.run(sql`UPDATE clients SET notes = 'changed'`);
     const notes = await fast.db.select({ notes: clients.notes }).from(clients);

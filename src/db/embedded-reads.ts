@@ -16,6 +16,7 @@ import Libsql, { type Statement } from "libsql";
 
 const MAX_STATEMENTS = 500;
 const VALUES = Symbol("values");
+const SELECT = /^\s*select\b/i;
 
 type Prepared = { stmt: Statement; columns: string[]; proto: object };
 
@@ -108,7 +109,9 @@ export function withEmbeddedReads(client: Client, path: string): Client {
     const plain = plainArgs(typeof stmt === "string" ? args : stmt.args);
     const original = () =>
       typeof stmt === "string" ? client.execute(stmt, args) : client.execute(stmt);
-    if (!plain) return original();
+    // Only SELECTs: an INSERT … RETURNING or a PRAGMA also "reads", but belongs to the
+    // connection that owns writes and per-connection settings (foreign keys).
+    if (!plain || !SELECT.test(sql)) return original();
     let entry: Prepared | null;
     try {
       entry = prepared(sql);
