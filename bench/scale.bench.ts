@@ -9,6 +9,7 @@
  * @module
  */
 import { createClient } from "@libsql/client";
+import { exists, freePort } from "../edge/wrangler.ts";
 
 const DB = Deno.env.get("BENCH_DB") ?? "data/bench-1m.db";
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 10);
@@ -23,22 +24,6 @@ const DENO_FLAGS = [
   "--allow-ffi",
   "--allow-sys",
 ];
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 if (!(await exists(DB))) {
   console.log(`seeding ${DB} (100 agencies, 1,040,000 clients)…`);
@@ -92,7 +77,7 @@ async function startServer(
   return { child, logged, startMs: performance.now() - started };
 }
 
-/** Resident memory of a process and its children (a --parallel server forks none, but be safe). */
+/** Resident memory of one process, in MiB. */
 async function rssMiB(pid: number): Promise<number> {
   const status = await Deno.readTextFile(`/proc/${pid}/status`);
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);

@@ -31,7 +31,8 @@ export const wranglerEnv = {
   FORCE_COLOR: "0",
 };
 
-async function exists(path: string): Promise<boolean> {
+/** True when `path` exists. */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
