@@ -66,7 +66,10 @@ async function startServer(
       }
     }
   })();
+  let exited = false;
+  child.status.then(() => exited = true);
   for (;;) {
+    if (exited) throw new Error(`the server (${args.join(" ")}) exited before it answered`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health`);
       await res.body?.cancel();

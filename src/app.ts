@@ -11,7 +11,7 @@ import type { AppDeps } from "./lib/context.ts";
 import { handleError, notFoundOrNotAllowed } from "./lib/error-handler.ts";
 import {
   limitBodySize,
-  rateLimitByIp,
+  rateLimitAnonymous,
   requestContext,
   requireJsonBodies,
 } from "./lib/middleware.ts";
@@ -35,6 +35,21 @@ import { visaApplicationsRouter } from "./modules/visa-applications/visa-applica
 import { visaReferenceRouter } from "./modules/visa-reference/visa-reference.routes.ts";
 
 export const API_PREFIX = "/api/v1";
+
+/**
+ * The routes that take no credentials, limited per client IP; every other route
+ * authenticates and is limited per user and tenant (requireAuth).
+ */
+export const ANONYMOUS_PATHS: ReadonlySet<string> = new Set([
+  "/health",
+  "/.well-known/jwks.json",
+  `${API_PREFIX}/auth/login`,
+  `${API_PREFIX}/auth/refresh`,
+  `${API_PREFIX}/auth/logout`,
+  "/api/schema",
+  "/api/docs",
+  "/notifications-demo",
+]);
 
 /** The whole API as one Hono app; entry points call `app.fetch`. */
 export function createApp(deps: AppDeps) {
@@ -61,11 +76,17 @@ export function createApp(deps: AppDeps) {
         "X-Request-ID",
         "Last-Event-ID",
       ],
-      exposeHeaders: ["X-Request-ID", "Retry-After"],
+      exposeHeaders: [
+        "X-Request-ID",
+        "Retry-After",
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+      ],
       maxAge: 600,
     }),
   );
-  app.use("*", rateLimitByIp());
+  app.use("*", rateLimitAnonymous(ANONYMOUS_PATHS));
   app.use(`${API_PREFIX}/*`, limitBodySize(deps.config.bodyLimitBytes));
   app.use(`${API_PREFIX}/*`, requireJsonBodies());
 
@@ -102,7 +123,10 @@ export function createApp(deps: AppDeps) {
       version: "1.0.0",
       description: "Multi-tenant CRM for immigration agencies. Every list answers " +
         "`{count, next, previous, results}`; every error `{error, message, details?, request_id}`. " +
-        "A platform admin names the tenant it acts in with the `X-Tenant-ID` header.",
+        "A platform admin names the tenant it acts in with the `X-Tenant-ID` header. " +
+        "Signed-in calls are rate limited per user and per tenant, anonymous ones per IP; " +
+        "responses carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, " +
+        "and a 429 adds `Retry-After`.",
     },
     servers: [{ url: "/", description: "This server" }],
   });

@@ -9,6 +9,8 @@ const intFrom = (fallback: number) => z.coerce.number().int().min(0).default(fal
 
 const EnvSchema = z.object({
   PORT: intFrom(8000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  SERVE_THREADS: z.coerce.number().int().min(1).optional(),
   DATABASE_URL: z.string().min(1).default("file:data/leopard.db"),
   DATABASE_AUTH_TOKEN: z.string().optional(),
   DATABASE_SYNC_URL: z.string().optional(),
@@ -20,6 +22,8 @@ const EnvSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: intFrom(30),
   CORS_ORIGINS: z.string().default(""),
   RATE_LIMIT_PER_MINUTE: intFrom(300),
+  TENANT_RATE_LIMIT_PER_MINUTE: intFrom(12_000),
+  ANON_RATE_LIMIT_PER_MINUTE: intFrom(120),
   LOGIN_RATE_LIMIT_PER_MINUTE: intFrom(10),
   BODY_LIMIT_BYTES: intFrom(1_048_576),
   SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(5),
@@ -37,7 +41,12 @@ export type AppConfig = {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   corsOrigins: string[];
+  /** Authenticated requests per minute per user. */
   rateLimitPerMinute: number;
+  /** Authenticated requests per minute per tenant, all its users together. */
+  tenantRateLimitPerMinute: number;
+  /** Anonymous requests (login, refresh, JWKS, health, docs) per minute per client IP. */
+  anonRateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   bodyLimitBytes: number;
   /** Open notification streams per user; the oldest closes when a new one exceeds it. */
@@ -48,6 +57,9 @@ export type AppConfig = {
 
 export type Config = {
   port: number;
+  host: string;
+  /** Serving threads of the Deno entry, sharing the port (default: one per core). */
+  serveThreads?: number;
   database: { url: string; authToken?: string; syncUrl?: string };
   jwtPrivateJwk?: string;
   jwtKeyFile: string;
@@ -69,6 +81,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   return {
     port: e.PORT,
+    host: e.HOST,
+    serveThreads: e.SERVE_THREADS,
     database: {
       url: e.DATABASE_URL,
       authToken: e.DATABASE_AUTH_TOKEN,
@@ -91,6 +105,8 @@ function appConfigFrom(e: z.infer<typeof EnvSchema>): AppConfig {
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     corsOrigins: e.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    tenantRateLimitPerMinute: e.TENANT_RATE_LIMIT_PER_MINUTE,
+    anonRateLimitPerMinute: e.ANON_RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     sseMaxStreamsPerUser: e.SSE_MAX_STREAMS_PER_USER,

@@ -1,71 +1,50 @@
 /**
- * Deno entry: reads the environment, builds the dependencies (native libSQL,
- * embedded file migrated on start), serves the app on PORT, and runs the two
- * timers of SPEC §5: the scheduled notifications job and the cross-instance poll.
+ * Deno entry: reads the environment, migrates the embedded file, then serves the
+ * app on PORT from one instance per core (SERVE_THREADS): this thread, which also
+ * runs the scheduled job, and worker threads on the same port. Every instance
+ * polls for the others' notifications (SPEC §5).
  * @module
  */
-import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
-import { denoDeps } from "./deno-deps.ts";
-import { notificationPoller } from "./notifications/poller.ts";
-import { runScheduledJob } from "./notifications/scheduled.ts";
+import { serveInstance } from "./serve-instance.ts";
 
 const config = loadConfig(Deno.env.toObject());
-const { deps, client } = await denoDeps(config);
-const app = createApp(deps);
+const threads = config.serveThreads ?? navigator.hardwareConcurrency ?? 1;
 
-const server = Deno.serve({
-  port: config.port,
-  hostname: Deno.env.get("HOST") ?? "127.0.0.1",
-  onListen: ({ hostname, port }) => {
-    console.log(
-      `Leopard API on http://${hostname}:${port} · docs http://${hostname}:${port}/api/docs`,
-    );
-  },
-}, (request, info) => app.fetch(request, info));
+// SO_REUSEPORT would also let a second server on this port share its traffic
+// silently; a plain bind first makes "address in use" an error again.
+if (config.port !== 0) Deno.listen({ hostname: config.host, port: config.port }).close();
 
-/** Runs `task` every `ms`, never overlapping itself, logging failures instead of dying. */
-function every(ms: number, name: string, task: () => Promise<unknown>) {
-  if (ms <= 0) return undefined;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await task();
-    } catch (error) {
-      deps.log({ level: "error", job: name, error: String(error) });
-    } finally {
-      running = false;
-    }
-  };
-  tick();
-  return setInterval(tick, ms);
+let port = config.port;
+const main = await serveInstance(config, {
+  scheduledJob: true,
+  onListen: (address) => port = address.port,
+});
+const workers = await Promise.all(
+  Array.from({ length: threads - 1 }, async () => {
+    const worker = new Worker(new URL("./serve-thread.ts", import.meta.url), { type: "module" });
+    await reply(worker, "listening", () => worker.postMessage({ start: { ...config, port } }));
+    return worker;
+  }),
+);
+console.log(
+  `Leopard API on http://${config.host}:${port} (${threads} thread${threads > 1 ? "s" : ""})` +
+    ` · docs http://${config.host}:${port}/api/docs`,
+);
+
+/** Sends a message and waits for a worker's answer (or its failure). */
+function reply(worker: Worker, answer: string, send: () => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    worker.addEventListener("message", (e) => e.data === answer && resolve());
+    worker.addEventListener("error", (e) => reject(e.error ?? new Error(e.message)));
+    send();
+  });
 }
-const timers = [
-  every(
-    config.scheduleIntervalSeconds * 1000,
-    "scheduled_notifications",
-    () => runScheduledJob(deps),
-  ),
-  every(
-    config.notificationPollMs,
-    "notification_poll",
-    notificationPoller(
-      deps.db,
-      deps.hub,
-      deps.streams,
-    ),
-  ),
-];
 
 const shutdown = async () => {
-  timers.forEach((timer) => clearInterval(timer));
-  // Open streams would hold the shutdown forever; their clients resume elsewhere
-  // with Last-Event-ID.
-  deps.streams.closeAll();
-  await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 5000))]);
-  client.close();
+  const stopped = Promise.all(workers.map((w) => reply(w, "stopped", () => w.postMessage("stop"))));
+  await Promise.race([stopped, new Promise((r) => setTimeout(r, 6000))]);
+  await main.stop();
   Deno.exit(0);
 };
 Deno.addSignalListener("SIGINT", shutdown);

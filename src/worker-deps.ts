@@ -1,9 +1,9 @@
 /**
  * Builds the app's dependencies for Cloudflare Workers, as deno-deps.ts does for
  * Deno: the database from the client factory (Turso over HTTP or D1), the signing
- * key from a secret, the per-user Durable Object hub, and per-isolate stream
- * registry and rate limiter (an isolate counts alone; the Durable Object enforces
- * the stream cap across isolates).
+ * key from a secret, the per-user Durable Object hub, rate-limit counters in a
+ * Durable Object per key (shared by every isolate), and a per-isolate stream
+ * registry (the Durable Object enforces the stream cap across isolates).
  * @module
  */
 import { signingKeysFromJwk } from "./auth/keys.ts";
@@ -13,15 +13,16 @@ import { type EdgeDatabaseEnv, openEdgeDatabase } from "./db/edge.ts";
 import type { MigrationLedger } from "./db/schema-version.ts";
 import type { DurableObjectNamespace } from "./edge/cloudflare.ts";
 import { durableObjectHub } from "./edge/durable-object-hub.ts";
+import { durableObjectRateLimiter, type RateLimitCounter } from "./edge/rate-limit-counter.ts";
 import type { UserNotifications } from "./edge/user-notifications.ts";
 import type { AppDeps } from "./lib/context.ts";
 import { jsonLog } from "./lib/json-log.ts";
-import { memoryRateLimiter } from "./lib/rate-limit.ts";
 import { streamRegistry } from "./notifications/stream.ts";
 
 /** The Worker's bindings: vars and secrets (strings), the Durable Object namespace, maybe D1. */
 export type WorkerEnv = EdgeDatabaseEnv & {
   USER_NOTIFICATIONS: DurableObjectNamespace<UserNotifications>;
+  RATE_LIMITS: DurableObjectNamespace<RateLimitCounter>;
   JWT_PRIVATE_JWK?: string;
   [name: string]: unknown;
 };
@@ -49,7 +50,7 @@ export async function workerDeps(
     passwords: scryptHasher(),
     hub: durableObjectHub(env.USER_NOTIFICATIONS, jsonLog),
     streams: streamRegistry(config.app.sseMaxStreamsPerUser),
-    rateLimiter: memoryRateLimiter(),
+    rateLimiter: durableObjectRateLimiter(env.RATE_LIMITS, jsonLog),
     clock: () => new Date(),
     // Set by Cloudflare's edge for every request; a client cannot forge it there.
     clientIp: (request) => request.headers.get("cf-connecting-ip") ?? "unknown",

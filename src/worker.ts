@@ -18,6 +18,7 @@ import { uuidv7 } from "./lib/ids.ts";
 import { runScheduledJob } from "./notifications/scheduled.ts";
 import { workerDeps, type WorkerEnv } from "./worker-deps.ts";
 
+export { RateLimitCounter } from "./edge/rate-limit-counter.ts";
 export { UserNotifications } from "./edge/user-notifications.ts";
 
 /** A refused schema is looked at again after this long, so a migration needs no redeploy. */

@@ -63,6 +63,9 @@ async function waitUntil(what: string, ready: () => boolean, timeoutMs = 5000): 
   }
 }
 
+/** Requests per minute per user in this scenario (the last step spends one user's). */
+const USER_LIMIT = 60;
+
 Deno.test({
   name: "edge: the Worker under wrangler dev serves the API on D1 and delivers notifications " +
     "through the user's Durable Object",
@@ -81,6 +84,9 @@ Deno.test({
     const vars = {
       JWT_PRIVATE_JWK: JSON.stringify(await generatePrivateJwk()),
       SSE_HEARTBEAT_SECONDS: String(HEARTBEAT_SECONDS),
+      RATE_LIMIT_PER_MINUTE: String(USER_LIMIT),
+      // Off: /health polls while wrangler starts would count, and counts now persist.
+      ANON_RATE_LIMIT_PER_MINUTE: "0",
     };
     try {
       await step("on an unmigrated database the Worker refuses to serve, saying why", async () => {
@@ -378,6 +384,51 @@ Deno.test({
           `${publishToEvent.join(", ")} ms; total ${Math.round(performance.now() - started)} ms`,
       );
       for (const ms of writeToEvent) assert.ok(ms < DELIVERY_LIMIT_MS, `${ms} ms`);
+
+      await step(
+        "rate limits live in a Durable Object per key: a new isolate sees the same count",
+        async () => {
+          const token = await login("country_manager@edge.test");
+          const me = async (url: string) => {
+            const res = await fetch(`${url}/api/v1/auth/me`, {
+              headers: { authorization: `Bearer ${token}` },
+            });
+            await res.body?.cancel();
+            return res;
+          };
+          let allowed = 0;
+          let refused: Response | undefined;
+          while (!refused && allowed <= USER_LIMIT + 5) {
+            const res = await me(base);
+            if (res.status === 429) refused = res;
+            else {
+              assert.equal(res.status, 200);
+              assert.equal(res.headers.get("ratelimit-limit"), String(USER_LIMIT));
+              allowed++;
+            }
+          }
+          assert.ok(refused, `no 429 after ${allowed} calls`);
+          assert.ok(allowed >= USER_LIMIT - 1, `only ${allowed} allowed`);
+          assert.ok(Number(refused.headers.get("retry-after")) >= 1);
+          assert.equal(refused.headers.get("ratelimit-remaining"), "0");
+
+          // A new wrangler dev is a new isolate with empty memory; the objects' storage
+          // (in persistTo) is what it shares with the old one, as isolates share objects.
+          const spent = Date.now();
+          await dev!.stop();
+          dev = await startDev({ port: freePort(), persistTo, vars });
+          const res = await me(dev.url);
+          const refilled = Math.ceil((Date.now() - spent) / (60_000 / USER_LIMIT)) + 1;
+          const remaining = res.status === 429 ? 0 : Number(res.headers.get("ratelimit-remaining"));
+          console.log(
+            `rate limit: ${allowed} allowed, then 429; after a restart ` +
+              `${
+                Math.round((Date.now() - spent) / 1000)
+              } s later: ${res.status}, ${remaining} left`,
+          );
+          assert.ok(remaining <= refilled, `${remaining} left: the count was not kept`);
+        },
+      );
     } catch (error) {
       if (dev) console.error(`wrangler output (last lines):\n${dev.lines.slice(-60).join("\n")}`);
       throw error;

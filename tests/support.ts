@@ -56,6 +56,8 @@ export function testAppOn(
   const appConfig: AppConfig = {
     ...defaultAppConfig,
     rateLimitPerMinute: 0,
+    tenantRateLimitPerMinute: 0,
+    anonRateLimitPerMinute: 0,
     loginRateLimitPerMinute: 0,
     ...config,
   };

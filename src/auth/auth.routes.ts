@@ -67,7 +67,13 @@ const logoutRoute = createRoute({
   tags,
   summary: "Close the session of a refresh token",
   request: { body: jsonBody(RefreshSchema) },
-  responses: { 204: { description: "Session closed" }, 400: e400, 415: e415, 422: e422 },
+  responses: {
+    204: { description: "Session closed" },
+    400: e400,
+    415: e415,
+    422: e422,
+    429: e429,
+  },
 });
 
 const meRoute = createRoute({
@@ -109,6 +115,7 @@ const jwksRoute = createRoute({
       z.object({ keys: z.array(z.record(z.string(), z.unknown())) }),
       "JSON Web Key Set",
     ),
+    429: e429,
   },
 });
 

@@ -11,7 +11,7 @@ import { auth_sessions, refresh_tokens, tenants, users } from "../db/schema/inde
 import type { AppDeps } from "../lib/context.ts";
 import { ApiError } from "../lib/errors.ts";
 import { uuidv7 } from "../lib/ids.ts";
-import { enforceRateLimit, recordFailure } from "../lib/middleware.ts";
+import { checkRateLimit, recordFailure } from "../lib/middleware.ts";
 import type { RequestMeta } from "../lib/request-meta.ts";
 import type { User } from "../modules/users/users.schemas.ts";
 import type { Actor } from "../scope/scope.ts";
@@ -86,19 +86,19 @@ export async function login(
 ): Promise<TokenPair> {
   const limit = deps.config.loginRateLimitPerMinute;
   const keys = [`login-ip:${meta.ip}`, `login-account:${input.email}`];
-  for (const key of keys) enforceRateLimit(deps, key, limit, "failures");
-  const refuse = () => {
-    for (const key of keys) recordFailure(deps, key, limit);
+  for (const key of keys) await checkRateLimit(deps, key, limit, "failures");
+  const refuse = async () => {
+    for (const key of keys) await recordFailure(deps, key, limit);
     return badCredentials();
   };
 
   const row = await loadUserForLogin(deps.db, input.email);
   if (!row) {
     await deps.passwords.burn(input.password);
-    throw refuse();
+    throw await refuse();
   }
-  if (!await deps.passwords.verify(input.password, row.user.password_hash)) throw refuse();
-  if (!row.user.is_active) throw refuse();
+  if (!await deps.passwords.verify(input.password, row.user.password_hash)) throw await refuse();
+  if (!row.user.is_active) throw await refuse();
   if (row.user.tenant_id !== null && row.tenant_active !== true) {
     throw new ApiError(403, "tenant_suspended", "This agency's account is suspended.");
   }
@@ -155,7 +155,6 @@ export function revokeUserSessionsStatement(
  */
 export async function refresh(deps: AppDeps, meta: RequestMeta, token: string): Promise<TokenPair> {
   const { db } = deps;
-  enforceRateLimit(deps, `refresh-ip:${meta.ip}`, deps.config.loginRateLimitPerMinute * 6);
   const hash = await digestToken(token);
   const [row] = await db.select({
     token: refresh_tokens,
@@ -228,7 +227,11 @@ export async function changePassword(
   input: { current_password: string; new_password: string },
 ): Promise<void> {
   const { db } = deps;
-  enforceRateLimit(deps, `login-account-id:${actor.userId}`, deps.config.loginRateLimitPerMinute);
+  await checkRateLimit(
+    deps,
+    `login-account-id:${actor.userId}`,
+    deps.config.loginRateLimitPerMinute,
+  );
   const [row] = await db.select({ hash: users.password_hash }).from(users).where(
     eq(users.id, actor.userId),
   );

@@ -11,7 +11,7 @@ import { tenants } from "../db/schema/index.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { ApiError } from "../lib/errors.ts";
 import { isUuid } from "../lib/ids.ts";
-import { enforceRateLimit } from "../lib/middleware.ts";
+import { limitRequest } from "../lib/middleware.ts";
 import { requestMeta } from "../lib/request-meta.ts";
 import {
   type Actor,
@@ -63,7 +63,8 @@ async function namedTenant(c: Context<AppEnv>, actor: Actor): Promise<string | n
 }
 
 /**
- * Requires a valid token, rate-limits per user, and sets `actor` and `scope`.
+ * Requires a valid token, rate-limits per user and then per tenant, and sets
+ * `actor` and `scope`.
  * A platform admin's request inside a tenant is audited after it runs, whatever
  * its outcome, so an agency can see when the platform looked at its data.
  */
@@ -73,11 +74,25 @@ export function requireAuth(
   return async (c, next) => {
     const deps = c.get("deps");
     const ticket = options.streamTicket ? c.req.query("ticket") : undefined;
-    const actor = ticket
-      ? await redeemStreamTicket(deps.db, ticket, deps.clock())
-      : await authenticate(c, bearerToken(c));
-    enforceRateLimit(deps, `user:${actor.userId}`, deps.config.rateLimitPerMinute);
+    let actor: Actor;
+    try {
+      actor = ticket
+        ? await redeemStreamTicket(deps.db, ticket, deps.clock())
+        : await authenticate(c, bearerToken(c));
+    } catch (error) {
+      // A refused credential is an anonymous call: guessing tokens costs the IP.
+      if (error instanceof ApiError && error.status === 401) {
+        await limitRequest(c, `ip:${c.get("ip")}`, deps.config.anonRateLimitPerMinute);
+      }
+      throw error;
+    }
+    await limitRequest(c, `user:${actor.userId}`, deps.config.rateLimitPerMinute);
     const scope = scopeOf(actor, await namedTenant(c, actor));
+    // Checked after the user's own limit, so one user's refused flood cannot spend
+    // the budget of the rest of the agency.
+    if (scope.level !== "platform") {
+      await limitRequest(c, `tenant:${scope.tenantId}`, deps.config.tenantRateLimitPerMinute);
+    }
     // Tenant data routes refuse a platform admin without X-Tenant-ID here, before
     // the body and query are validated, so the answer does not depend on them.
     if (options.tenant && scope.level === "platform") throw tenantRequired();

@@ -23,4 +23,5 @@ export abstract class DurableObject<Env = unknown> {
     wasClean: boolean,
   ): void | Promise<void>;
   webSocketError?(ws: WorkerWebSocket, error: unknown): void | Promise<void>;
+  alarm?(): void | Promise<void>;
 }

@@ -15,10 +15,16 @@ export type WorkerWebSocket = WebSocket & {
 /** `new WebSocketPair()`: index 0 goes back to the caller, index 1 stays. */
 export type WebSocketPairConstructor = new () => { 0: WorkerWebSocket; 1: WorkerWebSocket };
 
-/** A Durable Object's view of itself (only the WebSocket Hibernation API is used). */
+/** A Durable Object's view of itself: the WebSocket Hibernation API and its storage. */
 export type DurableObjectState = {
   acceptWebSocket(socket: WorkerWebSocket, tags?: string[]): void;
   getWebSockets(tag?: string): WorkerWebSocket[];
+  storage: {
+    get<T>(key: string): Promise<T | undefined>;
+    put(key: string, value: unknown): Promise<void>;
+    deleteAll(): Promise<void>;
+    setAlarm(scheduledTime: number): Promise<void>;
+  };
 };
 
 export type DurableObjectId = { toString(): string };

@@ -10,7 +10,7 @@ import type { PasswordHasher } from "../auth/passwords.ts";
 import type { NotificationHub } from "../notifications/hub.ts";
 import type { StreamRegistry } from "../notifications/stream.ts";
 import type { Actor, Scope } from "../scope/scope.ts";
-import type { RateLimiter } from "./rate-limit.ts";
+import type { RateDecision, RateLimiter } from "./rate-limit.ts";
 
 /** Everything runtime-specific, chosen by the entry point. */
 export type AppDeps = {
@@ -35,5 +35,7 @@ export type AppEnv = {
     ip: string;
     actor?: Actor;
     scope?: Scope;
+    /** The rate-limit decision the response's RateLimit-* headers show. */
+    rateLimit?: RateDecision;
   };
 };

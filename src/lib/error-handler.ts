@@ -9,12 +9,20 @@ import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./context.ts";
 import { ApiError, errorBody } from "./errors.ts";
 import { uuidv7 } from "./ids.ts";
+import { rateLimitHeaders } from "./middleware.ts";
 
 function respond(c: Context<AppEnv>, error: ApiError): Response {
   const requestId = c.get("requestId") ?? uuidv7();
-  const details = error.details as { retry_after?: number } | undefined;
+  const details = error.details as { retry_after?: number; limit?: number; reset?: number };
   if (error.status === 429 && details?.retry_after) {
     c.header("Retry-After", String(details.retry_after));
+    const headers = rateLimitHeaders({
+      limit: details.limit ?? 0,
+      remaining: 0,
+      resetSeconds: details.reset ?? details.retry_after,
+      retryAfterSeconds: details.retry_after,
+    });
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
   }
   return c.json(errorBody(error, requestId), error.status);
 }

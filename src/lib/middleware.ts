@@ -1,13 +1,14 @@
 /**
  * Cross-cutting HTTP middleware: request id and log line, content-type and size
- * rules, per-IP rate limit. Mounted once by createApp, in that order.
+ * rules, the anonymous per-IP rate limit and the one rate-limit check. Mounted once by createApp, in that order.
  * @module
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps, AppEnv } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { uuidv7 } from "./ids.ts";
+import type { RateDecision } from "./rate-limit.ts";
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -73,38 +74,71 @@ export function limitBodySize(maxBytes: number): MiddlewareHandler<AppEnv> {
   });
 }
 
+/** The draft-standard headers (draft-ietf-httpapi-ratelimit-headers-07) of one decision. */
+export function rateLimitHeaders(decision: RateDecision): Record<string, string> {
+  if (decision.limit === 0) return {};
+  return {
+    "RateLimit-Limit": String(decision.limit),
+    "RateLimit-Remaining": String(decision.remaining),
+    "RateLimit-Reset": String(decision.resetSeconds),
+  };
+}
+
 /**
- * Throws 429 with Retry-After when `key` is over `limit` this minute. Counts the
- * request unless `counts` is "failures", where the caller records failures
- * itself with {@link recordFailure}.
+ * Checks `key` against `limit` per minute and throws 429 (its details carry the
+ * decision, which the error handler turns into Retry-After and RateLimit-*) when
+ * it is spent. Counts the request unless `counts` is "failures", where the caller
+ * records failures itself with {@link recordFailure}.
  */
-export function enforceRateLimit(
+export async function checkRateLimit(
   deps: AppDeps,
   key: string,
   limit: number,
   counts: "requests" | "failures" = "requests",
-): void {
+): Promise<RateDecision> {
   const now = deps.clock().getTime();
-  const retryAfter = counts === "requests"
-    ? deps.rateLimiter.hit(key, limit, now)
-    : deps.rateLimiter.peek(key, limit, now);
-  if (retryAfter > 0) {
+  const decision = counts === "requests"
+    ? await deps.rateLimiter.hit(key, limit, now)
+    : await deps.rateLimiter.peek(key, limit, now);
+  if (decision.retryAfterSeconds > 0) {
+    const retryAfter = decision.retryAfterSeconds;
     throw new ApiError(429, "rate_limited", `Too many requests; retry in ${retryAfter} s.`, {
       retry_after: retryAfter,
+      limit: decision.limit,
+      reset: decision.resetSeconds,
     });
   }
+  return decision;
+}
+
+/**
+ * Counts this request against `key` and shows the limit in the response's
+ * RateLimit-* headers: of several limits, the one that leaves the fewest requests.
+ */
+export async function limitRequest(c: Context<AppEnv>, key: string, limit: number) {
+  const decision = await checkRateLimit(c.get("deps"), key, limit);
+  const shown = c.get("rateLimit");
+  if (decision.limit === 0 || (shown && shown.remaining < decision.remaining)) return;
+  c.set("rateLimit", decision);
+  for (const [name, value] of Object.entries(rateLimitHeaders(decision))) c.header(name, value);
 }
 
 /** Counts one failure (a wrong password) against a failures-only limit. */
-export function recordFailure(deps: AppDeps, key: string, limit: number): void {
-  deps.rateLimiter.hit(key, limit, deps.clock().getTime());
+export async function recordFailure(deps: AppDeps, key: string, limit: number): Promise<void> {
+  await deps.rateLimiter.hit(key, limit, deps.clock().getTime());
 }
 
-/** Every request counts against its client IP. */
-export function rateLimitByIp(): MiddlewareHandler<AppEnv> {
+/**
+ * Anonymous routes (`paths`: login, refresh, JWKS, health, docs) count against the
+ * client IP; authenticated routes count per user and tenant in requireAuth
+ * instead, so an office behind one address is never limited as one caller.
+ */
+export function rateLimitAnonymous(paths: ReadonlySet<string>): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const deps = c.get("deps");
-    enforceRateLimit(deps, `ip:${c.get("ip")}`, deps.config.rateLimitPerMinute);
+    const path = c.req.path.length > 1 ? c.req.path.replace(/\/$/, "") : c.req.path;
+    if (paths.has(path)) {
+      await limitRequest(c, `ip:${c.get("ip")}`, c.get("deps").config.anonRateLimitPerMinute);
+    }
     await next();
   };
 }

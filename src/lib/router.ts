@@ -32,6 +32,8 @@ const errorContent = (description: string) => ({
   content: { "application/json": { schema: ErrorBodySchema } },
 });
 
+const seconds = { type: "integer" as const, minimum: 0 };
+
 /** The error responses a route can give, for its OpenAPI entry. */
 export const errorResponses = {
   400: errorContent("Malformed JSON, or a platform admin without X-Tenant-ID"),
@@ -42,7 +44,17 @@ export const errorResponses = {
   413: errorContent("Body too large"),
   415: errorContent("Body is not application/json"),
   422: errorContent("Validation failed; `details` lists each problem"),
-  429: errorContent("Rate limited; see Retry-After"),
+  429: {
+    ...errorContent(
+      "Rate limited: per user and per tenant when authenticated, per IP when anonymous",
+    ),
+    headers: {
+      "Retry-After": { description: "Seconds until one more request fits", schema: seconds },
+      "RateLimit-Limit": { description: "Requests per minute of the limit hit", schema: seconds },
+      "RateLimit-Remaining": { description: "Always 0 here", schema: seconds },
+      "RateLimit-Reset": { description: "Seconds until the limit is full again", schema: seconds },
+    },
+  },
 } as const;
 
 /** The error responses of an authenticated read route. */

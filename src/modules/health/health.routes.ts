@@ -1,7 +1,7 @@
 /** GET /health: is the database reachable, and how fast. @module */
 import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { createRouter, jsonResponse } from "../../lib/router.ts";
+import { createRouter, errorResponses, jsonResponse } from "../../lib/router.ts";
 
 const HealthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
@@ -20,6 +20,7 @@ const route = createRoute({
   responses: {
     200: jsonResponse(HealthSchema, "Healthy"),
     503: jsonResponse(HealthSchema, "The database is unreachable"),
+    429: errorResponses[429],
   },
 });
 

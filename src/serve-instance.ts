@@ -1,0 +1,74 @@
+/**
+ * One serving instance on Deno: its own database connection, app and timers,
+ * bound with SO_REUSEPORT so several instances (threads of one process, or
+ * processes) share a port and the kernel spreads connections over them.
+ * Each instance polls for notifications written by the others (SPEC §5); only
+ * the one told to runs the scheduled job.
+ * @module
+ */
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { denoDeps } from "./deno-deps.ts";
+import { notificationPoller } from "./notifications/poller.ts";
+import { runScheduledJob } from "./notifications/scheduled.ts";
+
+export type Instance = { stop: () => Promise<void> };
+
+/** Starts serving `config.port`; `onListen` fires once the socket is bound. */
+export async function serveInstance(
+  config: Config,
+  options: { scheduledJob: boolean; onListen?: (address: Deno.NetAddr) => void },
+): Promise<Instance> {
+  const { deps, client } = await denoDeps(config);
+  const app = createApp(deps);
+  const server = Deno.serve({
+    port: config.port,
+    hostname: config.host,
+    reusePort: true,
+    onListen: (address) => options.onListen?.(address),
+  }, (request, info) => app.fetch(request, info));
+
+  /** Runs `task` every `ms`, never overlapping itself, logging failures instead of dying. */
+  const every = (ms: number, name: string, task: () => Promise<unknown>) => {
+    if (ms <= 0) return undefined;
+    let running = false;
+    const tick = async () => {
+      if (running) return;
+      running = true;
+      try {
+        await task();
+      } catch (error) {
+        deps.log({ level: "error", job: name, error: String(error) });
+      } finally {
+        running = false;
+      }
+    };
+    tick();
+    return setInterval(tick, ms);
+  };
+  const timers = [
+    options.scheduledJob
+      ? every(
+        config.scheduleIntervalSeconds * 1000,
+        "scheduled_notifications",
+        () => runScheduledJob(deps),
+      )
+      : undefined,
+    every(
+      config.notificationPollMs,
+      "notification_poll",
+      notificationPoller(deps.db, deps.hub, deps.streams),
+    ),
+  ];
+
+  return {
+    stop: async () => {
+      timers.forEach((timer) => clearInterval(timer));
+      // Open streams would hold the shutdown forever; their clients resume elsewhere
+      // with Last-Event-ID.
+      deps.streams.closeAll();
+      await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 5000))]);
+      client.close();
+    },
+  };
+}
