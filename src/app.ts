@@ -7,6 +7,7 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { authRouter, jwksRouter } from "./auth/auth.routes.ts";
+import { BOOKMARK_HEADER, readSessions } from "./lib/bookmarks.ts";
 import type { AppDeps } from "./lib/context.ts";
 import { handleError, notFoundOrNotAllowed } from "./lib/error-handler.ts";
 import {
@@ -40,6 +41,9 @@ export const API_PREFIX = "/api/v1";
  * The routes that take no credentials, limited per client IP; every other route
  * authenticates and is limited per user and tenant (requireAuth).
  */
+/** Routes whose replicated reads start at the primary (see bookmarks.ts). */
+const PRIMARY_PATHS: ReadonlySet<string> = new Set([`${API_PREFIX}/notifications/stream`]);
+
 export const ANONYMOUS_PATHS: ReadonlySet<string> = new Set([
   "/health",
   "/.well-known/jwks.json",
@@ -75,6 +79,7 @@ export function createApp(deps: AppDeps) {
         "X-Tenant-ID",
         "X-Request-ID",
         "Last-Event-ID",
+        BOOKMARK_HEADER,
       ],
       exposeHeaders: [
         "X-Request-ID",
@@ -82,11 +87,13 @@ export function createApp(deps: AppDeps) {
         "RateLimit-Limit",
         "RateLimit-Remaining",
         "RateLimit-Reset",
+        BOOKMARK_HEADER,
       ],
       maxAge: 600,
     }),
   );
   app.use("*", rateLimitAnonymous(ANONYMOUS_PATHS));
+  app.use("*", readSessions(deps.sessions, PRIMARY_PATHS));
   app.use(`${API_PREFIX}/*`, limitBodySize(deps.config.bodyLimitBytes));
   app.use(`${API_PREFIX}/*`, requireJsonBodies());
 
@@ -126,7 +133,9 @@ export function createApp(deps: AppDeps) {
         "A platform admin names the tenant it acts in with the `X-Tenant-ID` header. " +
         "Signed-in calls are rate limited per user and per tenant, anonymous ones per IP; " +
         "responses carry `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`, " +
-        "and a 429 adds `Retry-After`.",
+        "and a 429 adds `Retry-After`. On a replicated deployment every answer carries a " +
+        "`Leopard-Bookmark`; send the last one back in the same header and the read sees " +
+        "at least that write, whichever replica serves it.",
     },
     servers: [{ url: "/", description: "This server" }],
   });

@@ -42,7 +42,7 @@ export async function workerDeps(
   if (!env.JWT_PRIVATE_JWK) {
     throw new Error("The JWT_PRIVATE_JWK secret is not set (wrangler secret put JWT_PRIVATE_JWK).");
   }
-  const { db, ledger } = openEdgeDatabase(env);
+  const { db, ledger, sessions } = openEdgeDatabase(env);
   const deps: AppDeps = {
     db,
     config: config.app,
@@ -51,6 +51,7 @@ export async function workerDeps(
     hub: durableObjectHub(env.USER_NOTIFICATIONS, jsonLog),
     streams: streamRegistry(config.app.sseMaxStreamsPerUser),
     rateLimiter: durableObjectRateLimiter(env.RATE_LIMITS, jsonLog),
+    sessions,
     clock: () => new Date(),
     // Set by Cloudflare's edge for every request; a client cannot forge it there.
     clientIp: (request) => request.headers.get("cf-connecting-ip") ?? "unknown",

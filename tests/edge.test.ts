@@ -190,7 +190,7 @@ Deno.test({
       };
 
       const w = {} as Record<"platform" | "admin" | "consultant", string>;
-      const ids = {} as Record<"consultant" | "admin" | "clientA" | "tenant", string>;
+      const ids = {} as Record<"consultant" | "admin" | "clientA" | "clientB" | "tenant", string>;
 
       await step("logins, a tenant and its staff are created through the API on D1", async () => {
         w.platform = await login(ADMIN);
@@ -241,11 +241,11 @@ Deno.test({
           last_name: "Karki",
           assigned_to: ids.consultant,
         })).id;
-        await created("/clients", regionManager, {
+        ids.clientB = (await created("/clients", regionManager, {
           first_name: "Bo",
           last_name: "Other",
           branch_id: branchB.id,
-        });
+        })).id;
         const regionView = await api("GET", "/clients/", { token: regionManager });
         assert.equal(regionView.body.count, 2);
       });
@@ -257,6 +257,43 @@ Deno.test({
         const [only] = list.body.results as Json[];
         assert.equal(only.id, ids.clientA);
       });
+
+      await step(
+        "D1 read replication: every answer carries a Leopard-Bookmark that reads see again",
+        async () => {
+          const send = (method: string, path: string, bookmark?: string, body?: unknown) =>
+            fetch(`${base}/api/v1${path}`, {
+              method,
+              headers: {
+                authorization: `Bearer ${w.consultant}`,
+                ...(bookmark === undefined ? {} : { "leopard-bookmark": bookmark }),
+                ...(body === undefined ? {} : { "content-type": "application/json" }),
+              },
+              body: body === undefined ? undefined : JSON.stringify(body),
+            });
+          const wrote = await send("POST", "/clients", undefined, {
+            first_name: "Read",
+            last_name: "Own-Write",
+          });
+          assert.equal(wrote.status, 201);
+          const { id } = await wrote.json();
+          const bookmark = wrote.headers.get("leopard-bookmark");
+          assert.ok(bookmark, "a write answers its bookmark");
+          const read = await send("GET", `/clients/${id}`, bookmark);
+          assert.equal(read.status, 200);
+          await read.body?.cancel();
+          assert.ok(read.headers.get("leopard-bookmark")! >= bookmark);
+          // A forged bookmark changes where a read may run, never what it may see.
+          const future = "ffffffff-ffffffff-ffffffff-" + "0".repeat(32);
+          const forged = await send("GET", `/clients/${ids.clientB}`, future);
+          assert.equal(forged.status, 404, "a forged bookmark reads nothing out of scope");
+          console.log(`D1 bookmark ${bookmark}; a forged one answers ${forged.status}`);
+          await forged.body?.cancel();
+          const bad = await send("GET", "/clients/", "not a bookmark; DROP TABLE");
+          assert.equal(bad.status, 400);
+          assert.equal((await bad.json()).error, "invalid_bookmark");
+        },
+      );
 
       let s1: SseStream, s2: SseStream, adminStream: SseStream;
       /** Live deliveries: when the write was sent, and when its event reached the client. */

@@ -13,6 +13,7 @@ import { drizzle as drizzleD1 } from "drizzle-orm/d1";
 // @ts-types="drizzle-orm/libsql"
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
 import type { D1Database } from "../edge/cloudflare.ts";
+import type { ReadSessions } from "../lib/bookmarks.ts";
 import type { Database } from "./database.ts";
 import type { MigrationLedger } from "./schema-version.ts";
 import * as schema from "./schema/index.ts";
@@ -23,8 +24,29 @@ export type EdgeDatabaseEnv = {
   DATABASE_AUTH_TOKEN?: string;
 };
 
+/**
+ * D1 read replication: each request runs on a session that starts at the nearest
+ * replica (or the primary) unless the caller's bookmark asks for a newer one. The
+ * session is handed to drizzle as the binding it mirrors (prepare and batch).
+ */
+function d1Sessions(binding: D1Database): ReadSessions {
+  return {
+    open(bookmark, first) {
+      const session = binding.withSession(
+        bookmark ?? (first === "primary" ? "first-primary" : "first-unconstrained"),
+      );
+      return {
+        db: drizzleD1(session as unknown as D1Database, { schema }),
+        bookmark: () => session.getBookmark(),
+      };
+    },
+  };
+}
+
 /** Opens the Worker's database; says which migration ledger it keeps. */
-export function openEdgeDatabase(env: EdgeDatabaseEnv): { db: Database; ledger: MigrationLedger } {
+export function openEdgeDatabase(
+  env: EdgeDatabaseEnv,
+): { db: Database; ledger: MigrationLedger; sessions?: ReadSessions } {
   if (env.DATABASE_URL) {
     if (env.DATABASE_URL.startsWith("file:")) {
       throw new Error("DATABASE_URL must be a libsql:// or https:// URL on Workers (no files).");
@@ -32,6 +54,8 @@ export function openEdgeDatabase(env: EdgeDatabaseEnv): { db: Database; ledger: 
     const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
     return { db: drizzleLibsql(client, { schema }), ledger: "drizzle" };
   }
-  if (env.DB) return { db: drizzleD1(env.DB, { schema }), ledger: "d1" };
+  if (env.DB) {
+    return { db: drizzleD1(env.DB, { schema }), ledger: "d1", sessions: d1Sessions(env.DB) };
+  }
   throw new Error("No database: set the DATABASE_URL secret (Turso) or bind a D1 database as DB.");
 }

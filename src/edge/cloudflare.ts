@@ -47,6 +47,15 @@ export type D1Database = {
   prepare(query: string): unknown;
   batch(statements: unknown[]): Promise<unknown[]>;
   exec(query: string): Promise<unknown>;
+  /** D1 read replication (Sessions API): a bookmark, or where the first query goes. */
+  withSession(bookmarkOrConstraint: string): D1DatabaseSession;
+};
+
+/** A D1 session: queries like the binding's, and the bookmark of the newest one seen. */
+export type D1DatabaseSession = {
+  prepare(query: string): unknown;
+  batch(statements: unknown[]): Promise<unknown[]>;
+  getBookmark(): string | null;
 };
 
 export type ExecutionContext = {

@@ -10,6 +10,7 @@ import type { PasswordHasher } from "../auth/passwords.ts";
 import type { NotificationHub } from "../notifications/hub.ts";
 import type { StreamRegistry } from "../notifications/stream.ts";
 import type { Actor, Scope } from "../scope/scope.ts";
+import type { ReadSessions } from "./bookmarks.ts";
 import type { RateDecision, RateLimiter } from "./rate-limit.ts";
 
 /** Everything runtime-specific, chosen by the entry point. */
@@ -22,6 +23,8 @@ export type AppDeps = {
   /** This instance's open notification streams (the per-user cap lives here). */
   streams: StreamRegistry;
   rateLimiter: RateLimiter;
+  /** Per-request sessions of a replicated database (D1 read replication); absent on one database. */
+  sessions?: ReadSessions;
   clock: () => Date;
   /** The caller's address as the runtime knows it (never a spoofable header unless the platform sets it). */
   clientIp: (request: Request, env: unknown) => string;
