@@ -17,7 +17,7 @@ const config = loadConfig({
   RATE_LIMIT_PER_MINUTE: "0",
   LOGIN_RATE_LIMIT_PER_MINUTE: "0",
 });
-const { deps, client } = await denoDeps(config);
+const { deps, database: { client } } = await denoDeps(config);
 const app = createApp({ ...deps, log: () => {} });
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
 const base = `http://127.0.0.1:${server.addr.port}`;

@@ -17,6 +17,7 @@ import {
   requireJsonBodies,
 } from "./lib/middleware.ts";
 import { createRouter } from "./lib/router.ts";
+import { STALE_HEADER } from "./regions/regional-gateway.ts";
 import { agentsRouter } from "./modules/agents/agents.routes.ts";
 import { applicationReferenceRouter } from "./modules/application-reference/application-reference.routes.ts";
 import { applicationsRouter } from "./modules/applications/applications.routes.ts";
@@ -37,13 +38,13 @@ import { visaReferenceRouter } from "./modules/visa-reference/visa-reference.rou
 
 export const API_PREFIX = "/api/v1";
 
+/** Routes whose replicated reads start at the primary (see bookmarks.ts). */
+export const PRIMARY_PATHS: ReadonlySet<string> = new Set([`${API_PREFIX}/notifications/stream`]);
+
 /**
  * The routes that take no credentials, limited per client IP; every other route
  * authenticates and is limited per user and tenant (requireAuth).
  */
-/** Routes whose replicated reads start at the primary (see bookmarks.ts). */
-const PRIMARY_PATHS: ReadonlySet<string> = new Set([`${API_PREFIX}/notifications/stream`]);
-
 export const ANONYMOUS_PATHS: ReadonlySet<string> = new Set([
   "/health",
   "/.well-known/jwks.json",
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps) {
         "RateLimit-Remaining",
         "RateLimit-Reset",
         BOOKMARK_HEADER,
+        STALE_HEADER,
       ],
       maxAge: 600,
     }),

@@ -14,6 +14,11 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).default("file:data/leopard.db"),
   DATABASE_AUTH_TOKEN: z.string().optional(),
   DATABASE_SYNC_URL: z.string().optional(),
+  REPLICATION_SECRET: z.string().min(24).optional(),
+  REGION_PRIMARY_URL: z.url().optional(),
+  REPLICATION_POLL_WAIT_MS: intFrom(5000),
+  REGION_CATCH_UP_MS: intFrom(2000),
+  REGION_FORWARD_TIMEOUT_MS: intFrom(10_000),
   JWT_PRIVATE_JWK: z.string().optional(),
   JWT_KEY_FILE: z.string().default("data/jwt-key.json"),
   JWT_ISSUER: z.string().default("leopard"),
@@ -55,12 +60,31 @@ export type AppConfig = {
   sseHeartbeatMs: number;
 };
 
+/**
+ * Deno regions (src/regions): alone; the primary, which logs its writes for far
+ * regions; or a far region's replica, which reads locally and forwards writes.
+ */
+export type RegionConfig =
+  | { role: "single" }
+  | { role: "primary"; secret: string }
+  | {
+    role: "replica";
+    secret: string;
+    primaryUrl: string;
+    /** How long the primary may hold one replication poll open while idle. */
+    pollWaitMs: number;
+    /** How long a request waits for this replica to reach a position it needs. */
+    catchUpMs: number;
+    forwardTimeoutMs: number;
+  };
+
 export type Config = {
   port: number;
   host: string;
   /** Serving threads of the Deno entry, sharing the port (default: one per core). */
   serveThreads?: number;
   database: { url: string; authToken?: string; syncUrl?: string };
+  region: RegionConfig;
   jwtPrivateJwk?: string;
   jwtKeyFile: string;
   seedAdmin: { email: string; password: string };
@@ -88,12 +112,31 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       authToken: e.DATABASE_AUTH_TOKEN,
       syncUrl: e.DATABASE_SYNC_URL,
     },
+    region: regionFrom(e),
     jwtPrivateJwk: e.JWT_PRIVATE_JWK,
     jwtKeyFile: e.JWT_KEY_FILE,
     seedAdmin: { email: e.SEED_ADMIN_EMAIL.toLowerCase(), password: e.SEED_ADMIN_PASSWORD },
     notificationPollMs: e.NOTIFICATION_POLL_MS,
     scheduleIntervalSeconds: e.SCHEDULE_INTERVAL_SECONDS,
     app: appConfigFrom(e),
+  };
+}
+
+function regionFrom(e: z.infer<typeof EnvSchema>): RegionConfig {
+  if (!e.REPLICATION_SECRET) {
+    if (e.REGION_PRIMARY_URL) {
+      throw new Error("Invalid environment: REGION_PRIMARY_URL needs REPLICATION_SECRET");
+    }
+    return { role: "single" };
+  }
+  if (!e.REGION_PRIMARY_URL) return { role: "primary", secret: e.REPLICATION_SECRET };
+  return {
+    role: "replica",
+    secret: e.REPLICATION_SECRET,
+    primaryUrl: e.REGION_PRIMARY_URL,
+    pollWaitMs: e.REPLICATION_POLL_WAIT_MS,
+    catchUpMs: e.REGION_CATCH_UP_MS,
+    forwardTimeoutMs: e.REGION_FORWARD_TIMEOUT_MS,
   };
 }
 

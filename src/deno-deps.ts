@@ -13,6 +13,7 @@ import { migrateDatabase } from "./db/migrate.ts";
 import type { AppDeps } from "./lib/context.ts";
 import { jsonLog } from "./lib/json-log.ts";
 import { memoryRateLimiter } from "./lib/rate-limit.ts";
+import { regionClientIp, type RegionDatabase, regionDatabase } from "./regions/region-database.ts";
 import { localHub } from "./notifications/hub.ts";
 import { streamRegistry } from "./notifications/stream.ts";
 
@@ -52,11 +53,14 @@ export async function openDatabase(
   return opened;
 }
 
-/** Everything the Deno entry injects into createApp. */
-export async function denoDeps(config: Config): Promise<{ deps: AppDeps; client: Client }> {
-  const { client, db } = await openDatabase(config);
+/** Everything the Deno entry injects into createApp, and the database it serves. */
+export async function denoDeps(
+  config: Config,
+): Promise<{ deps: AppDeps; database: RegionDatabase }> {
+  const database = regionDatabase(config.region, await openDatabase(config));
   const deps: AppDeps = {
-    db,
+    db: database.db,
+    sessions: database.sessions,
     config: config.app,
     keys: await loadSigningKeys(config),
     passwords: scryptHasher(),
@@ -64,9 +68,14 @@ export async function denoDeps(config: Config): Promise<{ deps: AppDeps; client:
     streams: streamRegistry(config.app.sseMaxStreamsPerUser),
     rateLimiter: memoryRateLimiter(),
     clock: () => new Date(),
-    clientIp: (_request, env) =>
-      (env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr?.hostname ?? "unknown",
+    clientIp: (request, env) =>
+      regionClientIp(
+        config.region,
+        request,
+        (env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr?.hostname ??
+          "unknown",
+      ),
     log: jsonLog,
   };
-  return { deps, client };
+  return { deps, database };
 }

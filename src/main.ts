@@ -9,7 +9,11 @@ import { loadConfig } from "./config.ts";
 import { serveInstance } from "./serve-instance.ts";
 
 const config = loadConfig(Deno.env.toObject());
-const threads = config.serveThreads ?? navigator.hardwareConcurrency ?? 1;
+// A far region's replica has one writer, its replication loop, and the requests
+// waiting on it: one thread (see src/regions).
+const threads = config.region.role === "replica"
+  ? 1
+  : config.serveThreads ?? navigator.hardwareConcurrency ?? 1;
 
 // SO_REUSEPORT would also let a second server on this port share its traffic
 // silently; a plain bind first makes "address in use" an error again.
@@ -29,7 +33,8 @@ const workers = await Promise.all(
 );
 console.log(
   `Leopard API on http://${config.host}:${port} (${threads} thread${threads > 1 ? "s" : ""})` +
-    ` · docs http://${config.host}:${port}/api/docs`,
+    ` · docs http://${config.host}:${port}/api/docs` +
+    (config.region.role === "single" ? "" : ` · region role ${config.region.role}`),
 );
 
 /** Sends a message and waits for a worker's answer (or its failure). */

@@ -11,6 +11,15 @@ import type { Config } from "./config.ts";
 import { denoDeps } from "./deno-deps.ts";
 import { notificationPoller } from "./notifications/poller.ts";
 import { runScheduledJob } from "./notifications/scheduled.ts";
+import { regionalGateway } from "./regions/regional-gateway.ts";
+import { startReplica } from "./regions/replica.ts";
+import { replicationFeed } from "./regions/replication-feed.ts";
+import { PRIMARY_PATHS } from "./app.ts";
+
+type Handler = (
+  request: Request,
+  info: Deno.ServeHandlerInfo<Deno.NetAddr>,
+) => Response | Promise<Response>;
 
 export type Instance = { stop: () => Promise<void> };
 
@@ -19,14 +28,42 @@ export async function serveInstance(
   config: Config,
   options: { scheduledJob: boolean; onListen?: (address: Deno.NetAddr) => void },
 ): Promise<Instance> {
-  const { deps, client } = await denoDeps(config);
+  const { deps, database } = await denoDeps(config);
   const app = createApp(deps);
+  const { region } = config;
+  let handler: Handler = async (request, info) => await app.fetch(request, info);
+  const replica = region.role === "replica"
+    ? await startReplica({
+      client: database.writer,
+      db: database.db,
+      primaryUrl: region.primaryUrl,
+      secret: region.secret,
+      pollWaitMs: region.pollWaitMs,
+      retryMs: 1000,
+      log: deps.log,
+    })
+    : undefined;
+  if (replica && region.role === "replica") {
+    handler = regionalGateway(handler, (info) => info.remoteAddr.hostname, {
+      primaryUrl: region.primaryUrl,
+      secret: region.secret,
+      replica,
+      primaryPaths: PRIMARY_PATHS,
+      catchUpMs: region.catchUpMs,
+      forwardTimeoutMs: region.forwardTimeoutMs,
+    });
+  }
+  if (region.role === "primary") {
+    const feed = replicationFeed(database.client, region.secret);
+    const appHandler = handler;
+    handler = async (request, info) => (await feed(request)) ?? await appHandler(request, info);
+  }
   const server = Deno.serve({
     port: config.port,
     hostname: config.host,
     reusePort: true,
     onListen: (address) => options.onListen?.(address),
-  }, (request, info) => app.fetch(request, info));
+  }, handler);
 
   /** Runs `task` every `ms`, never overlapping itself, logging failures instead of dying. */
   const every = (ms: number, name: string, task: () => Promise<unknown>) => {
@@ -47,7 +84,8 @@ export async function serveInstance(
     return setInterval(tick, ms);
   };
   const timers = [
-    options.scheduledJob
+    // A replica's job would write; the primary region runs it for all.
+    options.scheduledJob && region.role !== "replica"
       ? every(
         config.scheduleIntervalSeconds * 1000,
         "scheduled_notifications",
@@ -68,7 +106,8 @@ export async function serveInstance(
       // with Last-Event-ID.
       deps.streams.closeAll();
       await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 5000))]);
-      client.close();
+      await replica?.stop();
+      database.writer.close();
     },
   };
 }

@@ -2,8 +2,9 @@
  * Read-your-writes on replicated databases (SPEC §1): a caller that sends back the
  * `Leopard-Bookmark` of its last answer reads a replica at least that new, in any
  * region; a caller with none reads the nearest replica as it is. The entry decides
- * what a bookmark is (a D1 Sessions bookmark on Workers); on a single database
- * there are no sessions and the header is neither read nor sent.
+ * what a bookmark is (a D1 Sessions bookmark on Workers, a replication-log
+ * position on a Deno primary: src/regions); on a single database there are no
+ * sessions and the header is neither read nor sent.
  * @module
  */
 import type { MiddlewareHandler } from "hono";
@@ -17,7 +18,10 @@ export const BOOKMARK_HEADER = "Leopard-Bookmark";
 const WELL_FORMED = /^[A-Za-z0-9.:-]{1,128}$/;
 
 /** One request's view of the database. */
-export type ReadSession = { db: Database; bookmark: () => string | null };
+export type ReadSession = {
+  db: Database;
+  bookmark: () => string | null | Promise<string | null>;
+};
 
 export type ReadSessions = {
   /**
@@ -51,7 +55,7 @@ export function readSessions(
     try {
       await next();
     } finally {
-      const bookmark = session.bookmark();
+      const bookmark = await session.bookmark();
       if (bookmark) c.header(BOOKMARK_HEADER, bookmark);
     }
   };

@@ -7,3 +7,4 @@ export * from "./visas.ts";
 export * from "./profiles.ts";
 export * from "./work.ts";
 export * from "./notifications.ts";
+export * from "./replication.ts";

@@ -1,0 +1,137 @@
+/**
+ * The primary's side of Deno regions: every write that reaches the database is
+ * logged, in its own batch, as the SQL and arguments it ran (statement-based
+ * replication, sound because the primary is the one writer: SPEC §1 writes go
+ * in one batch, values such as ids and timestamps are computed in the app, and
+ * no statement calls random() or the SQL clock). A far region replays the log
+ * in order; an entry's `position` is the bookmark a client sends back to read
+ * its own write there.
+ *
+ * Hooked at the libSQL client, under drizzle, so no write can bypass it: a
+ * single write statement becomes a batch of itself and its log entry, and a
+ * batch gains the entry as its last statement. Migrations are not logged:
+ * every region runs the same migrations on its own file at start.
+ * @module
+ */
+import type { Client, InArgs, InStatement, InValue, ResultSet } from "@libsql/client";
+
+/** One logged statement: arguments are positional, dates as ISO text, booleans as 0/1. */
+export type LoggedStatement = { sql: string; args: (string | number | null)[] };
+export type LogEntry = { position: number; at: string; statements: LoggedStatement[] };
+
+const READ = /^\s*(select|pragma|explain)\b/i;
+
+function plainValue(value: InValue): string | number | null {
+  if (value === null || typeof value === "string" || typeof value === "number") return value;
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "bigint") return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  // No table stores blobs; a blob would need an encoding the replica knows.
+  throw new Error("The replication log cannot carry binary values.");
+}
+
+type AnyStatement = InStatement | string | [string, InArgs?];
+
+function parts(stmt: AnyStatement, args?: InArgs): { sql: string; given?: InArgs } {
+  if (typeof stmt === "string") return { sql: stmt, given: args };
+  if (Array.isArray(stmt)) return { sql: stmt[0], given: stmt[1] };
+  return { sql: stmt.sql, given: stmt.args };
+}
+
+const isRead = (stmt: AnyStatement) => READ.test(parts(stmt).sql);
+
+function logged(stmt: AnyStatement, args?: InArgs): LoggedStatement {
+  const { sql, given } = parts(stmt, args);
+  if (given !== undefined && !Array.isArray(given)) {
+    throw new Error("The replication log takes positional arguments only.");
+  }
+  return { sql, args: (given ?? []).map(plainValue) };
+}
+
+function logInsert(statements: LoggedStatement[]): InStatement {
+  return {
+    sql: "INSERT INTO replication_log (at, statements) VALUES (?, ?)",
+    args: [new Date().toISOString(), JSON.stringify(statements)],
+  };
+}
+
+/** The newest position in a database's log (0 when it has none). */
+export async function logPosition(client: Client): Promise<number> {
+  const result = await client.execute("SELECT max(position) AS p FROM replication_log");
+  return Number(result.rows[0]?.[0] ?? 0);
+}
+
+/** Entries after `after`, oldest first. */
+export async function readLog(client: Client, after: number, limit: number): Promise<LogEntry[]> {
+  const result = await client.execute({
+    sql: "SELECT position, at, statements FROM replication_log WHERE position > ? " +
+      "ORDER BY position LIMIT ?",
+    args: [after, limit],
+  });
+  return result.rows.map((row) => ({
+    position: Number(row[0]),
+    at: String(row[1]),
+    statements: JSON.parse(String(row[2])) as LoggedStatement[],
+  }));
+}
+
+/** Wraps the primary's client so every committed write carries its log entry. */
+export function withReplicationLog(client: Client): Client {
+  const execute = async (stmt: InStatement | string, args?: InArgs): Promise<ResultSet> => {
+    if (isRead(stmt)) {
+      return typeof stmt === "string" ? client.execute(stmt, args) : client.execute(stmt);
+    }
+    const statement = logged(stmt, args);
+    const [result] = await client.batch([statement, logInsert([statement])], "write");
+    return result;
+  };
+  const batch: Client["batch"] = async (stmts, mode) => {
+    const writes = stmts.filter((s) => !isRead(s)).map((s) => logged(s));
+    if (writes.length === 0) return await client.batch(stmts, mode);
+    const results = await client.batch([...stmts, logInsert(writes)], mode ?? "deferred");
+    return results.slice(0, stmts.length);
+  };
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === "execute") return execute;
+      if (key === "batch") return batch;
+      const value = Reflect.get(target, key, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Applies entries to a replica in one atomic batch, each with its own log row. */
+export async function applyLog(client: Client, entries: LogEntry[]): Promise<void> {
+  const statements: InStatement[] = [];
+  for (const entry of entries) {
+    statements.push(...entry.statements);
+    statements.push({
+      sql: "INSERT INTO replication_log (position, at, statements) VALUES (?, ?, ?)",
+      args: [entry.position, entry.at, JSON.stringify(entry.statements)],
+    });
+  }
+  if (statements.length > 0) await client.batch(statements, "write");
+}
+
+/**
+ * A far region's handle for the app: reads only. Every write goes to the primary
+ * (regional-gateway.ts); one made here would exist in this region alone.
+ */
+export function refuseWrites(client: Client): Client {
+  const refuse = () => Promise.reject(new Error("This region's replica is read-only."));
+  const execute = (stmt: InStatement | string, args?: InArgs): Promise<ResultSet> => {
+    if (!isRead(stmt)) return refuse();
+    return typeof stmt === "string" ? client.execute(stmt, args) : client.execute(stmt);
+  };
+  const batch: Client["batch"] = (stmts, mode) =>
+    stmts.every(isRead) ? client.batch(stmts, mode) : refuse();
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === "execute") return execute;
+      if (key === "batch") return batch;
+      const value = Reflect.get(target, key, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}

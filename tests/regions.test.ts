@@ -1,0 +1,271 @@
+/**
+ * Deno regions end to end (src/regions): a primary and two far regions, each a
+ * `deno task dev` on its own copy of the seeded demo, replicating over HTTP.
+ * Reads answer from the region's replica, writes go to the primary once, a
+ * client reads its own writes in its region every time, scope holds however a
+ * bookmark is forged, and an outage of the primary loses nothing.
+ */
+import assert from "node:assert/strict";
+import { createClient } from "@libsql/client";
+import { REPLICATION_SECRET, startCluster } from "../bench/regions/cluster.ts";
+import { readSse } from "./sse.ts";
+
+const PASSWORD = "leopard-demo-2026";
+type Answer = { status: number; body: Record<string, unknown>; headers: Headers };
+
+async function call(
+  base: string,
+  path: string,
+  o: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  if (o.body !== undefined) headers["content-type"] = "application/json";
+  const response = await fetch(`${base}${path}`, {
+    method: o.method ?? "GET",
+    headers,
+    body: o.body === undefined ? undefined : JSON.stringify(o.body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
+}
+
+async function login(base: string, email: string): Promise<string> {
+  const res = await call(base, "/api/v1/auth/login", {
+    method: "POST",
+    body: { email, password: PASSWORD },
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body.access_token as string;
+}
+
+/** Every row of every table, in rowid order: two equal files answer the same. */
+async function contents(path: string): Promise<Record<string, unknown[]>> {
+  const db = createClient({ url: `file:${path}` });
+  try {
+    const tables = await db.execute(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' " +
+        "AND name NOT LIKE '__drizzle%' ORDER BY name",
+    );
+    const out: Record<string, unknown[]> = {};
+    for (const table of tables.rows) {
+      const name = String(table[0]);
+      const rows = await db.execute(`SELECT * FROM "${name}" ORDER BY rowid`);
+      out[name] = rows.rows.map((row) => Array.from(row));
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+async function auditCount(path: string, entityId: string): Promise<number> {
+  const db = createClient({ url: `file:${path}` });
+  try {
+    const result = await db.execute({
+      sql: "SELECT count(*) FROM audit_logs WHERE entity_id = ?",
+      args: [entityId],
+    });
+    return Number(result.rows[0][0]);
+  } finally {
+    db.close();
+  }
+}
+
+async function lastAuditIp(path: string): Promise<string | null> {
+  const db = createClient({ url: `file:${path}` });
+  try {
+    const result = await db.execute("SELECT ip FROM audit_logs ORDER BY rowid DESC LIMIT 1");
+    return result.rows[0][0] as string | null;
+  } finally {
+    db.close();
+  }
+}
+
+/** Polls `check` until it holds, for at most `ms`; says whether it did. */
+async function within(ms: number, check: () => Promise<boolean>): Promise<boolean> {
+  const until = Date.now() + ms;
+  do {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  } while (Date.now() < until);
+  return false;
+}
+
+Deno.test("regions: local reads, one forwarded write, read-your-writes, scope, outages", async (t) => {
+  const cluster = await startCluster({ regionDelaysMs: [0, 0], pollWaitMs: 2000, catchUpMs: 300 });
+  const [near, other] = cluster.regions.map((r) => r.url);
+  const primary = cluster.primary.url;
+  try {
+    const consultant = await login(near, "consultant.b1.1@t1.leopard.test");
+    const page = await call(near, "/api/v1/clients/?page_size=1", { token: consultant });
+    assert.equal(page.status, 200);
+    const clientId = (page.body.results as { id: string }[])[0].id;
+
+    await t.step("1,000 writes in a row, each read back at once in the region", async () => {
+      const before = await auditCount(`${cluster.dir}/primary.db`, clientId);
+      for (let i = 0; i < 1000; i++) {
+        const notes = `read your writes ${i}`;
+        const write = await call(near, `/api/v1/clients/${clientId}/`, {
+          method: "PATCH",
+          token: consultant,
+          body: { notes },
+        });
+        assert.equal(write.status, 200, JSON.stringify(write.body));
+        const bookmark = write.headers.get("leopard-bookmark");
+        assert.match(bookmark ?? "", /^\d+$/);
+        const read = await call(near, `/api/v1/clients/${clientId}/`, {
+          token: consultant,
+          headers: { "leopard-bookmark": bookmark! },
+        });
+        assert.equal(read.body.notes, notes, `write ${i} not visible to its writer`);
+        assert.ok(Number(read.headers.get("leopard-bookmark")) >= Number(bookmark));
+      }
+      // Written once, at the primary, with its audit row each time.
+      assert.equal(await auditCount(`${cluster.dir}/primary.db`, clientId), before + 1000);
+    });
+
+    await t.step("another region's reader sees the write within the sync interval", async () => {
+      const reader = await login(other, "branch_admin.b1@t1.leopard.test");
+      await call(near, `/api/v1/clients/${clientId}/`, {
+        method: "PATCH",
+        token: consultant,
+        body: { notes: "seen elsewhere" },
+      });
+      assert.ok(
+        await within(2000, async () => {
+          const read = await call(other, `/api/v1/clients/${clientId}/`, { token: reader });
+          return read.body.notes === "seen elsewhere";
+        }),
+      );
+    });
+
+    await t.step("a notification written in one region reaches a stream in another", async () => {
+      const manager = await login(near, "branch_admin.b1@t1.leopard.test");
+      const me = await call(other, "/api/v1/auth/me", { token: consultant });
+      const response = await fetch(`${other}/api/v1/notifications/stream`, {
+        headers: { authorization: `Bearer ${consultant}` },
+      });
+      assert.equal(response.status, 200);
+      const stream = readSse(response);
+      try {
+        await stream.connected();
+        const task = await call(near, "/api/v1/tasks/", {
+          method: "POST",
+          token: manager,
+          body: { title: "Call the client back", assigned_to: me.body.id },
+        });
+        assert.equal(task.status, 201, JSON.stringify(task.body));
+        const [event] = await stream.waitFor(1, 2000);
+        assert.equal(JSON.parse(event.data).type, "task_assigned");
+      } finally {
+        await stream.close();
+      }
+    });
+
+    await t.step("scope holds in a region, whatever bookmark is sent", async () => {
+      const outsiders = [
+        await login(near, "consultant.b3.1@t1.leopard.test"),
+        await login(near, "consultant.b1.1@t2.leopard.test"),
+      ];
+      for (const token of outsiders) {
+        for (const bookmark of [undefined, "1", "999999999999"]) {
+          const read = await call(near, `/api/v1/clients/${clientId}/`, {
+            token,
+            headers: bookmark ? { "leopard-bookmark": bookmark } : {},
+          });
+          assert.equal(read.status, 404, `bookmark ${bookmark}`);
+        }
+      }
+      for (const bad of ["abc", "-1", "1.5", "9".repeat(20)]) {
+        const read = await call(near, `/api/v1/clients/${clientId}/`, {
+          token: consultant,
+          headers: { "leopard-bookmark": bad },
+        });
+        assert.equal(read.status, 400, bad);
+        assert.equal(read.body.error, "invalid_bookmark");
+      }
+    });
+
+    await t.step("the replication feed answers only regions holding the secret", async () => {
+      const none = await call(primary, "/internal/replication/log?after=0");
+      assert.equal(none.status, 401);
+      const wrong = await call(primary, "/internal/replication/log?after=0", {
+        headers: { authorization: "Bearer not-the-secret" },
+      });
+      assert.equal(wrong.status, 401);
+      const bad = await call(primary, "/internal/replication/log?after=-1", {
+        headers: { authorization: `Bearer ${REPLICATION_SECRET}` },
+      });
+      assert.equal(bad.status, 400);
+    });
+
+    await t.step("only a region may vouch for a caller's address", async () => {
+      const spoof = { "x-forwarded-for": "203.0.113.9", "leopard-relay": "guess" };
+      const path = `/api/v1/clients/${clientId}/`;
+      const patch = (base: string, notes: string, headers: Record<string, string>) =>
+        call(base, path, { method: "PATCH", token: consultant, body: { notes }, headers });
+      await patch(near, "relayed by a region", spoof);
+      assert.equal(await lastAuditIp(`${cluster.dir}/primary.db`), "127.0.0.1");
+      await patch(primary, "a guessed secret", spoof);
+      assert.equal(await lastAuditIp(`${cluster.dir}/primary.db`), "127.0.0.1");
+      await patch(primary, "the region secret", { ...spoof, "leopard-relay": REPLICATION_SECRET });
+      assert.equal(await lastAuditIp(`${cluster.dir}/primary.db`), "203.0.113.9");
+    });
+
+    await t.step(
+      "primary down: reads stay, marked stale; writes 503 and write nothing",
+      async () => {
+        await cluster.primary.kill();
+        const before = await auditCount(`${cluster.dir}/primary.db`, clientId);
+        // The region notices when its open poll breaks; from then on reads say so.
+        assert.ok(
+          await within(2000, async () => {
+            const read = await call(near, `/api/v1/clients/${clientId}/`, { token: consultant });
+            assert.equal(read.status, 200);
+            return /^\d+$/.test(read.headers.get("leopard-replica-stale") ?? "");
+          }),
+        );
+        const write = await call(near, `/api/v1/clients/${clientId}/`, {
+          method: "PATCH",
+          token: consultant,
+          body: { notes: "during the outage" },
+        });
+        assert.equal(write.status, 503);
+        assert.equal(write.body.error, "primary_unreachable");
+        assert.equal(write.headers.get("retry-after"), "5");
+
+        await cluster.primary.restart();
+        assert.equal(await auditCount(`${cluster.dir}/primary.db`, clientId), before);
+        assert.ok(
+          await within(5000, async () => {
+            const again = await call(near, `/api/v1/clients/${clientId}/`, { token: consultant });
+            return !again.headers.has("leopard-replica-stale");
+          }),
+          "the region resumes syncing",
+        );
+        const after = await call(near, `/api/v1/clients/${clientId}/`, {
+          method: "PATCH",
+          token: consultant,
+          body: { notes: "after the outage" },
+        });
+        assert.equal(after.status, 200);
+      },
+    );
+
+    await t.step("every region's file ends equal to the primary's", async () => {
+      const position = async (base: string) =>
+        Number((await call(base, "/health")).headers.get("leopard-bookmark"));
+      const target = await position(primary);
+      for (const region of [near, other]) {
+        assert.ok(await within(3000, async () => (await position(region)) >= target));
+      }
+      const expected = await contents(`${cluster.dir}/primary.db`);
+      for (const i of [0, 1]) {
+        assert.deepEqual(await contents(`${cluster.dir}/region-${i}.db`), expected);
+      }
+    });
+  } finally {
+    await cluster.stop();
+  }
+});
