@@ -16,7 +16,7 @@ const EnvSchema = z.object({
   DATABASE_SYNC_URL: z.string().optional(),
   REPLICATION_SECRET: z.string().min(24).optional(),
   REGION_PRIMARY_URL: z.url().optional(),
-  REPLICATION_POLL_WAIT_MS: intFrom(5000),
+  REPLICATION_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2000),
   REGION_CATCH_UP_MS: intFrom(2000),
   REGION_FORWARD_TIMEOUT_MS: intFrom(10_000),
   JWT_PRIVATE_JWK: z.string().optional(),
@@ -66,13 +66,18 @@ export type AppConfig = {
  */
 export type RegionConfig =
   | { role: "single" }
-  | { role: "primary"; secret: string }
+  | {
+    role: "primary";
+    secret: string;
+    /** How often an idle replication feed says it is alive. */
+    heartbeatMs: number;
+  }
   | {
     role: "replica";
     secret: string;
     primaryUrl: string;
-    /** How long the primary may hold one replication poll open while idle. */
-    pollWaitMs: number;
+    /** The primary's heartbeat: a feed silent for three is opened again. */
+    heartbeatMs: number;
     /** How long a request waits for this replica to reach a position it needs. */
     catchUpMs: number;
     forwardTimeoutMs: number;
@@ -129,12 +134,18 @@ function regionFrom(e: z.infer<typeof EnvSchema>): RegionConfig {
     }
     return { role: "single" };
   }
-  if (!e.REGION_PRIMARY_URL) return { role: "primary", secret: e.REPLICATION_SECRET };
+  if (!e.REGION_PRIMARY_URL) {
+    return {
+      role: "primary",
+      secret: e.REPLICATION_SECRET,
+      heartbeatMs: e.REPLICATION_HEARTBEAT_MS,
+    };
+  }
   return {
     role: "replica",
     secret: e.REPLICATION_SECRET,
     primaryUrl: e.REGION_PRIMARY_URL,
-    pollWaitMs: e.REPLICATION_POLL_WAIT_MS,
+    heartbeatMs: e.REPLICATION_HEARTBEAT_MS,
     catchUpMs: e.REGION_CATCH_UP_MS,
     forwardTimeoutMs: e.REGION_FORWARD_TIMEOUT_MS,
   };

@@ -38,7 +38,7 @@ export async function serveInstance(
       db: database.db,
       primaryUrl: region.primaryUrl,
       secret: region.secret,
-      pollWaitMs: region.pollWaitMs,
+      heartbeatMs: region.heartbeatMs,
       retryMs: 1000,
       log: deps.log,
     })
@@ -54,9 +54,9 @@ export async function serveInstance(
     });
   }
   if (region.role === "primary") {
-    const feed = replicationFeed(database.client, region.secret);
+    const feed = replicationFeed(database.client, region.secret, region.heartbeatMs);
     const appHandler = handler;
-    handler = async (request, info) => (await feed(request)) ?? await appHandler(request, info);
+    handler = (request, info) => feed(request) ?? appHandler(request, info);
   }
   const server = Deno.serve({
     port: config.port,

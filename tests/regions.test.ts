@@ -93,7 +93,7 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<boolea
 }
 
 Deno.test("regions: local reads, one forwarded write, read-your-writes, scope, outages", async (t) => {
-  const cluster = await startCluster({ regionDelaysMs: [0, 0], pollWaitMs: 2000, catchUpMs: 300 });
+  const cluster = await startCluster({ regionDelaysMs: [0, 0], catchUpMs: 300 });
   const [near, other] = cluster.regions.map((r) => r.url);
   const primary = cluster.primary.url;
   try {

@@ -79,7 +79,7 @@ function serverOn(port: number, env: Record<string, string>): Promise<Server> {
 
 /** Seeds the demo into `dir`/primary.db and starts the primary and one region per delay. */
 export async function startCluster(
-  o: { regionDelaysMs: number[]; pollWaitMs?: number; catchUpMs?: number },
+  o: { regionDelaysMs: number[]; catchUpMs?: number },
 ): Promise<Cluster> {
   const dir = await Deno.makeTempDir({ prefix: "leopard-regions-" });
   const common = {
@@ -90,7 +90,6 @@ export async function startCluster(
     TENANT_RATE_LIMIT_PER_MINUTE: "0",
     ANON_RATE_LIMIT_PER_MINUTE: "0",
     LOGIN_RATE_LIMIT_PER_MINUTE: "0",
-    REPLICATION_POLL_WAIT_MS: String(o.pollWaitMs ?? 5000),
     REGION_CATCH_UP_MS: String(o.catchUpMs ?? 2000),
   };
   const seeded = await new Deno.Command(Deno.execPath(), {

@@ -51,13 +51,16 @@ export function startDelayProxy(
   (async () => {
     for await (const client of listener) {
       (async () => {
-        let upstream: Deno.Conn;
+        let upstream: Deno.TcpConn;
         try {
           upstream = await Deno.connect({ hostname: "127.0.0.1", port: o.upstreamPort });
         } catch {
           client.close();
           return;
         }
+        // Small writes go out at once: Nagle's wait for an ACK would add to the delay.
+        client.setNoDelay(true);
+        upstream.setNoDelay(true);
         open.add(client).add(upstream);
         await Promise.all([
           delayedPipe(client, upstream, o.delayMs),

@@ -1,9 +1,10 @@
 /**
  * A far region's copy of the primary: a local embedded file that only this loop
- * writes, by replaying the primary's log (replication-log.ts) in order. It holds
- * a long poll open on the primary's feed, so a write there shows here one
- * network trip after it commits. Requests wait on `caughtUp` for a position
- * they need (their own write, or a bookmark they were given).
+ * writes, by replaying the primary's log (replication-log.ts) in order. It keeps
+ * the primary's feed open, so a write there shows here one network trip after
+ * it commits; a feed silent for three heartbeats counts as broken and is opened
+ * again. Requests wait on `caughtUp` for a position they need (their own write,
+ * or a bookmark they were given).
  * @module
  */
 import type { Client } from "@libsql/client";
@@ -18,9 +19,9 @@ export type ReplicaOptions = {
   db: Database;
   primaryUrl: string;
   secret: string;
-  /** How long the primary may hold one poll when nothing is written. */
-  pollWaitMs: number;
-  /** The pause before polling again after the primary could not be reached. */
+  /** How often an idle feed says it is alive. */
+  heartbeatMs: number;
+  /** The pause before opening the feed again after the primary could not be reached. */
   retryMs: number;
   log: (line: Record<string, unknown>) => void;
   fetch?: typeof fetch;
@@ -54,38 +55,59 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     for (const waiter of ready) waiter.done(true);
   };
 
-  const pollOnce = async (): Promise<void> => {
+  const apply = async (entries: LogEntry[]) => {
+    if (entries.length === 0) return;
+    if (entries[0].position <= position) throw new Error("replication feed went backwards");
+    await applyLog(options.client, entries);
+    position = entries[entries.length - 1].position;
+    noteWrite(options.db);
+  };
+
+  /** Follows the feed until it ends or breaks. */
+  const follow = async (): Promise<void> => {
     const url = new URL(FEED_PATH, options.primaryUrl);
     url.searchParams.set("after", String(position));
-    url.searchParams.set("wait_ms", String(options.pollWaitMs));
+    const silence = new AbortController();
     const response = await fetchFeed(url, {
       headers: { authorization: `Bearer ${options.secret}` },
-      signal: AbortSignal.any([
-        stopping.signal,
-        AbortSignal.timeout(options.pollWaitMs + 10_000),
-      ]),
+      signal: AbortSignal.any([stopping.signal, silence.signal]),
     });
-    if (!response.ok) {
+    if (!response.ok || !response.body) {
       await response.body?.cancel();
       throw new Error(`replication feed answered ${response.status}`);
     }
-    const { entries } = await response.json() as { entries: LogEntry[] };
-    if (entries.length > 0) {
-      if (entries[0].position <= position) throw new Error("replication feed went backwards");
-      await applyLog(options.client, entries);
-      position = entries[entries.length - 1].position;
-      noteWrite(options.db);
+    let quiet: ReturnType<typeof setTimeout> | undefined;
+    const listen = () => {
+      clearTimeout(quiet);
+      quiet = setTimeout(() => silence.abort(), 3 * options.heartbeatMs);
+    };
+    listen();
+    let buffered = "";
+    try {
+      for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
+        listen();
+        buffered += chunk;
+        let newline: number;
+        while ((newline = buffered.indexOf("\n")) >= 0) {
+          const line = buffered.slice(0, newline);
+          buffered = buffered.slice(newline + 1);
+          await apply((JSON.parse(line) as { entries?: LogEntry[] }).entries ?? []);
+          lastSync = new Date();
+          if (staleSince) options.log({ level: "info", replica: "in_sync", position });
+          staleSince = null;
+          settle();
+        }
+      }
+    } finally {
+      clearTimeout(quiet);
     }
-    lastSync = new Date();
-    if (staleSince) options.log({ level: "info", replica: "in_sync", position });
-    staleSince = null;
-    settle();
+    throw new Error("replication feed ended");
   };
 
   const loop = (async () => {
     while (running) {
       try {
-        await pollOnce();
+        await follow();
       } catch (error) {
         if (!running) break;
         if (!staleSince) {

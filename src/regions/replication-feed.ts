@@ -1,8 +1,9 @@
 /**
  * The primary's replication endpoint: `GET /internal/replication/log?after=N`
- * answers the log entries after position N, holding the request open up to
- * `wait_ms` until there is one (a long poll, so a far region learns of a write
- * one network trip after it commits, with no polling traffic while idle).
+ * streams the log from position N on, as newline-delimited JSON (`{"entries":
+ * [...]}` as writes commit, `{}` as a heartbeat when idle), on one response that
+ * stays open: a far region learns of a write one network trip after it commits,
+ * with no gap between polls for a write to fall into.
  * Only regions holding REPLICATION_SECRET may read it: it carries every write
  * of every tenant. Not part of the public API and not in its OpenAPI document.
  * @module
@@ -13,8 +14,7 @@ import { readLog } from "./replication-log.ts";
 
 export const FEED_PATH = "/internal/replication/log";
 const MAX_ENTRIES = 500;
-const MAX_WAIT_MS = 30_000;
-/** How often a held request looks for a write (another thread's or process's). */
+/** How often an open feed looks for a write (another thread's or process's). */
 const CHECK_MS = 5;
 
 /** Compares secrets in time independent of where they differ. */
@@ -33,24 +33,44 @@ function refuse(status: 400 | 401, code: string, message: string): Response {
 }
 
 /** The feed's handler, or null for any other path. */
-export function replicationFeed(client: Client, secret: string) {
-  return async (request: Request): Promise<Response | null> => {
+export function replicationFeed(client: Client, secret: string, heartbeatMs: number) {
+  return (request: Request): Response | null => {
     const url = new URL(request.url);
     if (url.pathname !== FEED_PATH) return null;
     if (!sameSecret(request.headers.get("authorization") ?? "", `Bearer ${secret}`)) {
       return refuse(401, "not_authenticated", "The replication feed needs the region secret.");
     }
-    const after = Number(url.searchParams.get("after") ?? "0");
-    const waitMs = Number(url.searchParams.get("wait_ms") ?? "0");
-    if (!Number.isSafeInteger(after) || after < 0 || !Number.isFinite(waitMs) || waitMs < 0) {
-      return refuse(400, "bad_request", "after and wait_ms must be non-negative integers.");
+    let after = Number(url.searchParams.get("after") ?? "0");
+    if (!Number.isSafeInteger(after) || after < 0) {
+      return refuse(400, "bad_request", "after must be a non-negative integer.");
     }
-    const until = Date.now() + Math.min(waitMs, MAX_WAIT_MS);
-    let entries = await readLog(client, after, MAX_ENTRIES);
-    while (entries.length === 0 && Date.now() < until && !request.signal.aborted) {
-      await new Promise((r) => setTimeout(r, CHECK_MS));
-      entries = await readLog(client, after, MAX_ENTRIES);
-    }
-    return Response.json({ entries });
+    const encoder = new TextEncoder();
+    let open = true;
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        let quietSince = Date.now();
+        try {
+          while (open) {
+            const entries = await readLog(client, after, MAX_ENTRIES);
+            if (entries.length > 0) {
+              after = entries[entries.length - 1].position;
+              controller.enqueue(encoder.encode(JSON.stringify({ entries }) + "\n"));
+              quietSince = Date.now();
+            } else if (Date.now() - quietSince >= heartbeatMs) {
+              controller.enqueue(encoder.encode("{}\n"));
+              quietSince = Date.now();
+            } else {
+              await new Promise((r) => setTimeout(r, CHECK_MS));
+            }
+          }
+        } catch (error) {
+          if (open) controller.error(error);
+        }
+      },
+      cancel() {
+        open = false;
+      },
+    });
+    return new Response(body, { headers: { "content-type": "application/x-ndjson" } });
   };
 }
