@@ -14,6 +14,7 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).default("file:data/leopard.db"),
   DATABASE_AUTH_TOKEN: z.string().optional(),
   DATABASE_SYNC_URL: z.string().optional(),
+  DATABASE_SYNC_INTERVAL_SECONDS: z.coerce.number().min(0).default(1),
   REPLICATION_SECRET: z.string().min(24).optional(),
   REGION_PRIMARY_URL: z.url().optional(),
   REPLICATION_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2000),
@@ -88,7 +89,7 @@ export type Config = {
   host: string;
   /** Serving threads of the Deno entry, sharing the port (default: one per core). */
   serveThreads?: number;
-  database: { url: string; authToken?: string; syncUrl?: string };
+  database: { url: string; authToken?: string; syncUrl?: string; syncIntervalSeconds?: number };
   region: RegionConfig;
   jwtPrivateJwk?: string;
   jwtKeyFile: string;
@@ -116,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       url: e.DATABASE_URL,
       authToken: e.DATABASE_AUTH_TOKEN,
       syncUrl: e.DATABASE_SYNC_URL,
+      syncIntervalSeconds: e.DATABASE_SYNC_INTERVAL_SECONDS,
     },
     region: regionFrom(e),
     jwtPrivateJwk: e.JWT_PRIVATE_JWK,

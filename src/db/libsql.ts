@@ -9,7 +9,13 @@ import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { withEmbeddedReads } from "./embedded-reads.ts";
 import * as schema from "./schema/index.ts";
 
-export type DatabaseOptions = { url: string; authToken?: string; syncUrl?: string };
+export type DatabaseOptions = {
+  url: string;
+  authToken?: string;
+  syncUrl?: string;
+  /** How often an embedded replica pulls from its primary (0: only after its own writes). */
+  syncIntervalSeconds?: number;
+};
 
 /** The libSQL flavour of {@link Database}, which the migrator needs. */
 export type LibsqlDatabase = LibSQLDatabase<typeof schema>;
@@ -40,6 +46,9 @@ export async function openLibsql(
     url: options.url,
     authToken: options.authToken,
     syncUrl: options.syncUrl,
+    syncInterval: options.syncUrl && options.syncIntervalSeconds
+      ? options.syncIntervalSeconds
+      : undefined,
     // Reads of an embedded replica follow writes it sent itself (SPEC §1).
     readYourWrites: options.syncUrl ? true : undefined,
   });
