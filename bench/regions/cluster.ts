@@ -66,7 +66,9 @@ function serverOn(port: number, env: Record<string, string>): Promise<Server> {
       if (!child) return;
       // `deno task` runs the server as its child, which SIGKILL would orphan.
       await new Deno.Command("pkill", { args: ["-KILL", "-P", String(child.pid)] }).output();
-      child.kill("SIGKILL");
+      try {
+        child.kill("SIGKILL");
+      } catch { /* it ended with its child */ }
       await child.status;
       child = undefined;
     },

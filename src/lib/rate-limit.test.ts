@@ -112,7 +112,8 @@ Deno.test("no window edge: a burst just before a minute turns is not doubled jus
   // The bucket refills steadily: one request every 6 s, not ten at once.
   t.advance(6_000);
   const refilled = await Promise.all(Array.from({ length: 3 }, me));
-  assert.deepEqual(refilled.map((r) => r.status), [200, 429, 429]);
+  // Concurrent: which of the three gets the one token is up to the scheduler.
+  assert.deepEqual(refilled.map((r) => r.status).sort(), [200, 429, 429]);
   t.close();
 });
 
