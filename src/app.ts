@@ -23,6 +23,7 @@ import { applicationReferenceRouter } from "./modules/application-reference/appl
 import { applicationsRouter } from "./modules/applications/applications.routes.ts";
 import { auditLogsRouter } from "./modules/audit-logs/audit-logs.routes.ts";
 import { branchesRouter } from "./modules/branches/branches.routes.ts";
+import { checklistItemsRouter } from "./modules/checklist-items/checklist-items.routes.ts";
 import { clientProfilesRouter } from "./modules/client-profiles/client-profiles.routes.ts";
 import { clientsRouter } from "./modules/clients/clients.routes.ts";
 import { healthRouter } from "./modules/health/health.routes.ts";
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, clientProfilesRouter);
   app.route(API_PREFIX, visaReferenceRouter);
   app.route(API_PREFIX, visaApplicationsRouter);
+  app.route(API_PREFIX, checklistItemsRouter);
   app.route(API_PREFIX, tasksRouter);
   app.route(API_PREFIX, remindersRouter);
   app.route(API_PREFIX, applicationReferenceRouter);

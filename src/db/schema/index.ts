@@ -8,3 +8,4 @@ export * from "./profiles.ts";
 export * from "./work.ts";
 export * from "./notifications.ts";
 export * from "./replication.ts";
+export * from "./documents.ts";

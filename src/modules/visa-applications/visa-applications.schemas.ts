@@ -5,7 +5,17 @@ import { VISA_APPLICATION_STATUSES, visa_applications } from "../../db/schema/in
 import { calendarDate, currencyCode, idRef, longText, minorUnits } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 
-export const VisaApplicationSchema = createSelectSchema(visa_applications).openapi(
+/** What an application's answer says of its checklist: required items only, waived ones left out. */
+export const DocumentCountsSchema = z.object({
+  required: z.number().int(),
+  received: z.number().int().openapi({ description: "Required items received or verified." }),
+  verified: z.number().int(),
+}).openapi("DocumentCounts");
+export type DocumentCounts = z.infer<typeof DocumentCountsSchema>;
+
+export const VisaApplicationSchema = createSelectSchema(visa_applications).extend({
+  documents: DocumentCountsSchema,
+}).openapi(
   "VisaApplication",
   {
     example: {
@@ -26,6 +36,7 @@ export const VisaApplicationSchema = createSelectSchema(visa_applications).opena
       rfi_due_date: null,
       assigned_to: "0193c0de-5b6f-7a31-9c1e-3f1d2a4b5c6d",
       notes: "",
+      documents: { required: 6, received: 4, verified: 3 },
       created_at: "2026-09-20T09:00:00.000Z",
       updated_at: "2026-10-02T09:00:00.000Z",
       created_by: null,
@@ -34,6 +45,8 @@ export const VisaApplicationSchema = createSelectSchema(visa_applications).opena
   },
 );
 export type VisaApplication = z.infer<typeof VisaApplicationSchema>;
+/** An application as stored, without the counts its answers add. */
+export type VisaApplicationRow = Omit<VisaApplication, "documents">;
 
 const reference = z.string().trim().max(64);
 

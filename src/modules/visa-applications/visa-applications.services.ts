@@ -31,7 +31,12 @@ import type {
   CreateVisaApplicationSchema,
   UpdateVisaApplicationSchema,
   VisaApplication,
+  VisaApplicationRow,
 } from "./visa-applications.schemas.ts";
+import {
+  checklistFromVisaType,
+  deleteChecklistOf,
+} from "../checklist-items/checklist-items.services.ts";
 import { getVisaApplication } from "./visa-applications.selectors.ts";
 import { canMove, nextStatuses } from "./visa-applications.status.ts";
 
@@ -54,7 +59,7 @@ export async function createVisaApplication(
   }
   const currency = input.fee_currency ??
     (await getTenant(db, scope, scope.tenantId)).settings.default_currency;
-  const application: VisaApplication = {
+  const application: VisaApplicationRow = {
     id: uuidv7(meta.now.getTime()),
     tenant_id: scope.tenantId,
     client_id: client.id,
@@ -74,6 +79,7 @@ export async function createVisaApplication(
     notes: input.notes ?? "",
     ...creationStamps(scope, meta),
   };
+  const checklist = checklistFromVisaType(db, scope, meta, application, type.checklist);
   await runBatch(db, [
     clientStillLive(client.id),
     rowExists(visa_types, type.id, notFound("Visa type")),
@@ -83,8 +89,10 @@ export async function createVisaApplication(
       entityType: "visa_application",
       row: application,
     }),
+    ...checklist.steps,
   ]);
-  return application;
+  const required = checklist.items.filter((item) => item.required).length;
+  return { ...application, documents: { required, received: 0, verified: 0 } };
 }
 
 /**
@@ -192,7 +200,7 @@ export async function deleteVisaApplication(
   meta: RequestMeta,
   id: string,
 ): Promise<void> {
-  const before = await getVisaApplication(db, scope, id);
+  const { documents: _counts, ...before } = await getVisaApplication(db, scope, id);
   requireBranchAdminOrAbove(scope, "delete visa applications");
   const onlyDrafts = new ApiError(
     409,
@@ -205,6 +213,7 @@ export async function deleteVisaApplication(
       sql`EXISTS (SELECT 1 FROM ${visa_applications} WHERE ${visa_applications.id} = ${id} AND ${visa_applications.status} = 'draft')`,
       onlyDrafts,
     ),
+    deleteChecklistOf(db, id),
     ...hardDeleteSteps(db, scope, meta, {
       table: visa_applications,
       entityType: "visa_application",

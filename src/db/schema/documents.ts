@@ -1,0 +1,45 @@
+/**
+ * Document checklists: what an agency must collect for a visa application, one
+ * row per item, started from the visa type's checklist and tracked through its
+ * statuses (requested → received → verified, or rejected with a reason, or
+ * waived). `client_id` is the application's client, so the one client scope
+ * filter applies to items as it does to applications.
+ * @module
+ */
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { idColumn, lifecycleColumns, softDeleteColumns } from "./columns.ts";
+import { clients } from "./crm.ts";
+import { tenants, users } from "./tenancy.ts";
+import { visa_applications } from "./visas.ts";
+
+export const CHECKLIST_STATUSES = [
+  "requested",
+  "received",
+  "verified",
+  "rejected",
+  "waived",
+] as const;
+export type ChecklistStatus = (typeof CHECKLIST_STATUSES)[number];
+
+export const checklist_items = sqliteTable("checklist_items", {
+  id: idColumn(),
+  tenant_id: text("tenant_id").notNull().references(() => tenants.id),
+  client_id: text("client_id").notNull().references(() => clients.id),
+  visa_application_id: text("visa_application_id").notNull()
+    .references(() => visa_applications.id),
+  name: text("name").notNull(),
+  description: text("description").notNull().default(""),
+  required: integer("required", { mode: "boolean" }).notNull(),
+  status: text("status", { enum: CHECKLIST_STATUSES }).notNull().default("requested"),
+  rejection_reason: text("rejection_reason"),
+  due_date: text("due_date"),
+  /** Where the item stands in its checklist: the visa type's order, then items added by hand. */
+  position: integer("position").notNull(),
+  status_changed_at: text("status_changed_at"),
+  status_changed_by: text("status_changed_by").references(() => users.id),
+  ...lifecycleColumns(),
+  ...softDeleteColumns(),
+}, (t) => [
+  index("checklist_items_application_idx").on(t.visa_application_id, t.position),
+  index("checklist_items_tenant_due_idx").on(t.tenant_id, t.status, t.due_date),
+]);

@@ -1,0 +1,186 @@
+/**
+ * Checklist item writes. A new visa application's checklist is started from its
+ * visa type in the application's own batch; staff add items by hand, move them
+ * through the status machine (409 otherwise) and soft-delete them (branch_admin
+ * and up). Each change is audited, and a status move is guarded on the status it
+ * was read in, so two racing moves cannot both land.
+ * @module
+ */
+import type { z } from "@hono/zod-openapi";
+import { and, eq, sql } from "drizzle-orm";
+import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
+import type { Database } from "../../db/database.ts";
+import {
+  checklist_items,
+  type ChecklistItem as ChecklistEntry,
+  visa_applications,
+} from "../../db/schema/index.ts";
+import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
+import { ApiError, invalidField, notFound } from "../../lib/errors.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import type { RequestMeta } from "../../lib/request-meta.ts";
+import { softDeleteSteps } from "../../lib/soft-delete.ts";
+import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
+import type { TenantScope } from "../../scope/scope.ts";
+import { getVisaApplication } from "../visa-applications/visa-applications.selectors.ts";
+import type {
+  ChecklistItem,
+  CreateChecklistItemSchema,
+  UpdateChecklistItemSchema,
+} from "./checklist-items.schemas.ts";
+import { getChecklistItem, nextPosition } from "./checklist-items.selectors.ts";
+import { nextChecklistStatuses } from "./checklist-items.status.ts";
+
+const ENTITY = "checklist_item";
+
+/**
+ * The items a new application starts with, one per entry of its visa type's
+ * checklist, in order, and their inserts for the application's batch (the
+ * application's own `create` audit entry covers them).
+ */
+export function checklistFromVisaType(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  application: { id: string; client_id: string },
+  checklist: readonly ChecklistEntry[],
+): { items: ChecklistItem[]; steps: BatchStep[] } {
+  const items = checklist.map((entry, position): ChecklistItem => ({
+    id: uuidv7(meta.now.getTime()),
+    tenant_id: scope.tenantId,
+    client_id: application.client_id,
+    visa_application_id: application.id,
+    name: entry.item,
+    description: "",
+    required: entry.required,
+    status: "requested",
+    rejection_reason: null,
+    due_date: null,
+    position,
+    status_changed_at: null,
+    status_changed_by: null,
+    deleted_at: null,
+    deleted_by: null,
+    ...creationStamps(scope, meta),
+  }));
+  return { items, steps: items.length ? [db.insert(checklist_items).values(items)] : [] };
+}
+
+/** The application is still there (a draft may be deleted meanwhile). */
+function applicationStillThere(id: string): BatchStep {
+  return guard(
+    sql`EXISTS (SELECT 1 FROM ${visa_applications} WHERE ${visa_applications.id} = ${id})`,
+    notFound("Visa application"),
+  );
+}
+
+/** Adds an item by hand at the end of the application's checklist. */
+export async function createChecklistItem(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  applicationId: string,
+  input: z.infer<typeof CreateChecklistItemSchema>,
+): Promise<ChecklistItem> {
+  const application = await getVisaApplication(db, scope, applicationId);
+  const item: ChecklistItem = {
+    id: uuidv7(meta.now.getTime()),
+    tenant_id: scope.tenantId,
+    client_id: application.client_id,
+    visa_application_id: application.id,
+    name: input.name,
+    description: input.description ?? "",
+    required: input.required ?? true,
+    status: "requested",
+    rejection_reason: null,
+    due_date: input.due_date ?? null,
+    position: await nextPosition(db, application.id),
+    status_changed_at: null,
+    status_changed_by: null,
+    deleted_at: null,
+    deleted_by: null,
+    ...creationStamps(scope, meta),
+  };
+  await runBatch(db, [
+    applicationStillThere(application.id),
+    ...insertSteps(db, scope, meta, { table: checklist_items, entityType: ENTITY, row: item }),
+  ]);
+  return item;
+}
+
+/** Edits an item or moves its status. */
+export async function updateChecklistItem(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  applicationId: string,
+  itemId: string,
+  input: z.infer<typeof UpdateChecklistItemSchema>,
+): Promise<ChecklistItem> {
+  await getVisaApplication(db, scope, applicationId);
+  const before = await getChecklistItem(db, scope, applicationId, itemId);
+  const status = input.status ?? before.status;
+  const moves = status !== before.status;
+  if (moves && !nextChecklistStatuses(before.status).includes(status)) {
+    throw new ApiError(
+      409,
+      "invalid_transition",
+      `A ${before.status} item cannot become ${status}.`,
+      { allowed: nextChecklistStatuses(before.status) },
+    );
+  }
+  if (input.rejection_reason !== undefined && status !== "rejected") {
+    throw invalidField("rejection_reason", "Only a rejected item has a rejection_reason.");
+  }
+  const reason = status === "rejected" ? input.rejection_reason ?? before.rejection_reason : null;
+  if (status === "rejected" && (moves ? !input.rejection_reason : !reason)) {
+    throw invalidField("rejection_reason", "Say why the document is rejected.");
+  }
+  const { status: _status, rejection_reason: _reason, ...fields } = input;
+  const after: ChecklistItem = { ...before, ...fields, status, rejection_reason: reason };
+  if (moves) {
+    after.status_changed_at = meta.now.toISOString();
+    after.status_changed_by = scope.actor.userId;
+  }
+  const update = updateSteps(db, scope, meta, {
+    table: checklist_items,
+    entityType: ENTITY,
+    before,
+    after,
+  });
+  if (update.steps.length === 0) return before;
+  await runBatch(db, [
+    guard(
+      sql`EXISTS (SELECT 1 FROM ${checklist_items} WHERE ${
+        and(eq(checklist_items.id, itemId), eq(checklist_items.status, before.status))
+      })`,
+      new ApiError(409, "conflict", "The item changed while this request ran; reload and retry."),
+    ),
+    ...update.steps,
+  ]);
+  return update.row;
+}
+
+/** Soft-deletes an item (branch_admin and up): it leaves the checklist and its counts. */
+export async function deleteChecklistItem(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  applicationId: string,
+  itemId: string,
+): Promise<void> {
+  await getVisaApplication(db, scope, applicationId);
+  const before = await getChecklistItem(db, scope, applicationId, itemId);
+  requireBranchAdminOrAbove(scope, "delete checklist items");
+  const { steps } = softDeleteSteps(db, scope, meta, {
+    table: checklist_items,
+    entityType: ENTITY,
+    before,
+  }, true);
+  await runBatch(db, steps);
+}
+
+/** Removes a draft application's items for good, before the application itself. */
+export function deleteChecklistOf(db: Database, applicationId: string): BatchStep {
+  return db.delete(checklist_items).where(eq(checklist_items.visa_application_id, applicationId));
+}
