@@ -12,6 +12,8 @@
  */
 import {
   applications,
+  checklist_items,
+  type ChecklistStatus,
   clients,
   reminders,
   type TaskComment,
@@ -127,6 +129,65 @@ function visaTypeFor(ctx: TenantContext, reference: Reference, plan: ClientPlan)
   return rng.pick(reference.visaTypes.filter((t) => t.categoryCode === category));
 }
 
+type ChecklistRow = typeof checklist_items.$inferInsert & { id: string; position: number };
+
+/**
+ * Where a seeded checklist item ends, by its application's status: all verified
+ * (optional ones waived) once lodged; a mix while preparing, so every status is
+ * on screen; half collected on a withdrawn one.
+ */
+function seededItemPath(
+  status: VisaApplicationStatus,
+  item: ChecklistRow,
+): readonly ChecklistStatus[] {
+  const done: readonly ChecklistStatus[] = item.required ? ["received", "verified"] : ["waived"];
+  if (status === "preparing") {
+    const mix: readonly (readonly ChecklistStatus[])[] = [
+      ["received", "verified"],
+      ["received"],
+      ["received", "rejected"],
+      [],
+      ["waived"],
+    ];
+    return mix[item.position % mix.length];
+  }
+  if (status === "withdrawn") return item.position % 2 ? ["received"] : [];
+  return done;
+}
+
+/** Moves each item along its path as the PATCH would, between creation and the status move. */
+function moveChecklist(
+  ctx: TenantContext,
+  items: ChecklistRow[],
+  status: VisaApplicationStatus,
+  mover: SeedActor,
+  fromMs: number,
+  toMs: number,
+): void {
+  const span = Math.max(1, toMs - fromMs);
+  for (const item of items) {
+    const path = seededItemPath(status, item);
+    path.forEach((next, i) => {
+      const at = fromMs + Math.round((span * (i + 1)) / (path.length + 1)) - items.length +
+        item.position;
+      ctx.rows.updated(
+        checklist_items,
+        item,
+        {
+          status: next,
+          rejection_reason: next === "rejected"
+            ? "The scan is unreadable; please send it again."
+            : null,
+          status_changed_at: ctx.clock.iso(at),
+          status_changed_by: mover.userId,
+        },
+        mover,
+        at,
+      );
+    });
+  }
+}
+
 function buildVisaApplication(
   ctx: TenantContext,
   reference: Reference,
@@ -190,9 +251,33 @@ function buildVisaApplication(
     created_by: creator.userId,
     updated_by: creator.userId,
   }, creator);
+  const checklist = type.checklist.map((entry, position) =>
+    rows.add(checklist_items, {
+      id: rng.id(createdMs),
+      tenant_id: plan.row.tenant_id,
+      client_id: plan.row.id,
+      visa_application_id: row.id,
+      name: entry.item,
+      description: "",
+      required: entry.required,
+      status: "requested",
+      rejection_reason: null,
+      due_date: null,
+      position,
+      status_changed_at: null,
+      status_changed_by: null,
+      deleted_at: null,
+      deleted_by: null,
+      created_at: clock.iso(createdMs),
+      updated_at: clock.iso(createdMs),
+      created_by: creator.userId,
+      updated_by: creator.userId,
+    }) as ChecklistRow
+  );
   if (status === "draft") return;
 
   const mover = moverFor(plan);
+  moveChecklist(ctx, checklist, status, mover, createdMs, movedMs);
   const paid = reached.lodged ? type.fee : status === "preparing" && rng.chance(0.5) ? type.fee : 0;
   rows.updated(
     visa_applications,
