@@ -85,6 +85,14 @@ if (options.scale > 1 && !isLocalFile(config.database.url)) {
   fail("--scale above 1 needs a local file database (DATABASE_URL=file:…).");
 }
 
+if (config.region.role !== "single") {
+  // Its rows would bypass the primary's replication log (src/regions).
+  fail(
+    "Seed a database before it has regions: unset REPLICATION_SECRET and REGION_PRIMARY_URL, " +
+      "seed, then copy the file to each region.",
+  );
+}
+
 const started = performance.now();
 const { client, db } = await openDatabase(config);
 const local = isLocalFile(config.database.url);

@@ -17,7 +17,7 @@ import {
   requireJsonBodies,
 } from "./lib/middleware.ts";
 import { createRouter } from "./lib/router.ts";
-import { STALE_HEADER } from "./regions/regional-gateway.ts";
+import { SERVED_BY_HEADER, STALE_HEADER } from "./regions/regional-gateway.ts";
 import { agentsRouter } from "./modules/agents/agents.routes.ts";
 import { applicationReferenceRouter } from "./modules/application-reference/application-reference.routes.ts";
 import { applicationsRouter } from "./modules/applications/applications.routes.ts";
@@ -91,6 +91,7 @@ export function createApp(deps: AppDeps) {
         "RateLimit-Reset",
         BOOKMARK_HEADER,
         STALE_HEADER,
+        SERVED_BY_HEADER,
       ],
       maxAge: 600,
     }),
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps) {
   app.use("*", readSessions(deps.sessions, PRIMARY_PATHS));
   app.use(`${API_PREFIX}/*`, limitBodySize(deps.config.bodyLimitBytes));
   app.use(`${API_PREFIX}/*`, requireJsonBodies());
+  if (deps.regionalGateway) app.use("*", deps.regionalGateway);
 
   app.route("/", healthRouter);
   app.route("/", jwksRouter);

@@ -28,10 +28,8 @@ export async function serveInstance(
   config: Config,
   options: { scheduledJob: boolean; onListen?: (address: Deno.NetAddr) => void },
 ): Promise<Instance> {
-  const { deps, database } = await denoDeps(config);
-  const app = createApp(deps);
+  const { deps: baseDeps, database } = await denoDeps(config);
   const { region } = config;
-  let handler: Handler = async (request, info) => await app.fetch(request, info);
   const replica = region.role === "replica"
     ? await startReplica({
       client: database.writer,
@@ -40,23 +38,27 @@ export async function serveInstance(
       secret: region.secret,
       heartbeatMs: region.heartbeatMs,
       retryMs: 1000,
-      log: deps.log,
+      log: baseDeps.log,
     })
     : undefined;
-  if (replica && region.role === "replica") {
-    handler = regionalGateway(handler, (info) => info.remoteAddr.hostname, {
-      primaryUrl: region.primaryUrl,
-      secret: region.secret,
-      replica,
-      primaryPaths: PRIMARY_PATHS,
-      catchUpMs: region.catchUpMs,
-      forwardTimeoutMs: region.forwardTimeoutMs,
-    });
-  }
+  const deps = replica && region.role === "replica"
+    ? {
+      ...baseDeps,
+      regionalGateway: regionalGateway({
+        primaryUrl: region.primaryUrl,
+        secret: region.secret,
+        replica,
+        primaryPaths: PRIMARY_PATHS,
+        catchUpMs: region.catchUpMs,
+        forwardTimeoutMs: region.forwardTimeoutMs,
+      }),
+    }
+    : baseDeps;
+  const app = createApp(deps);
+  let handler: Handler = (request, info) => app.fetch(request, info);
   if (region.role === "primary") {
     const feed = replicationFeed(database.client, region.secret, region.heartbeatMs);
-    const appHandler = handler;
-    handler = (request, info) => feed(request) ?? appHandler(request, info);
+    handler = (request, info) => feed(request) ?? app.fetch(request, info);
   }
   const server = Deno.serve({
     port: config.port,

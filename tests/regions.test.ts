@@ -30,10 +30,10 @@ async function call(
   return { status: response.status, body: text ? JSON.parse(text) : {}, headers: response.headers };
 }
 
-async function login(base: string, email: string): Promise<string> {
+async function login(base: string, email: string, password = PASSWORD): Promise<string> {
   const res = await call(base, "/api/v1/auth/login", {
     method: "POST",
-    body: { email, password: PASSWORD },
+    body: { email, password },
   });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.access_token as string;
@@ -65,6 +65,19 @@ async function auditCount(path: string, entityId: string): Promise<number> {
     const result = await db.execute({
       sql: "SELECT count(*) FROM audit_logs WHERE entity_id = ?",
       args: [entityId],
+    });
+    return Number(result.rows[0][0]);
+  } finally {
+    db.close();
+  }
+}
+
+async function auditCountOfRequest(path: string, requestId: string): Promise<number> {
+  const db = createClient({ url: `file:${path}` });
+  try {
+    const result = await db.execute({
+      sql: "SELECT count(*) FROM audit_logs WHERE request_id = ?",
+      args: [requestId],
     });
     return Number(result.rows[0][0]);
   } finally {
@@ -119,7 +132,12 @@ Deno.test("regions: local reads, one forwarded write, read-your-writes, scope, o
           headers: { "leopard-bookmark": bookmark! },
         });
         assert.equal(read.body.notes, notes, `write ${i} not visible to its writer`);
+        assert.equal(read.headers.get("leopard-served-by"), "replica", `read ${i}`);
         assert.ok(Number(read.headers.get("leopard-bookmark")) >= Number(bookmark));
+        // Without the bookmark too: the write's answer waited for the replica.
+        const plain = await call(near, `/api/v1/clients/${clientId}/`, { token: consultant });
+        assert.equal(plain.body.notes, notes);
+        assert.equal(plain.headers.get("leopard-served-by"), "replica");
       }
       // Written once, at the primary, with its audit row each time.
       assert.equal(await auditCount(`${cluster.dir}/primary.db`, clientId), before + 1000);
@@ -187,6 +205,52 @@ Deno.test("regions: local reads, one forwarded write, read-your-writes, scope, o
       }
     });
 
+    await t.step("a region forwards to its primary only, whatever the path says", async () => {
+      let hits = 0;
+      const trap = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, () => {
+        hits++;
+        return new Response("owned");
+      });
+      try {
+        for (const method of ["POST", "GET"]) {
+          const res = await fetch(`${near}//127.0.0.1:${trap.addr.port}/steal`, {
+            method,
+            headers: { authorization: `Bearer ${consultant}`, "leopard-bookmark": "999999999" },
+          });
+          assert.notEqual(await res.text(), "owned");
+        }
+        assert.equal(hits, 0);
+      } finally {
+        await trap.shutdown();
+      }
+    });
+
+    await t.step("a platform admin's reads in a tenant go to the primary, audited", async () => {
+      const admin = await login(near, "admin@leopard.test", "leopard-admin-2026");
+      const tenants = await call(near, "/api/v1/tenants/", { token: admin });
+      assert.equal(tenants.status, 200, JSON.stringify(tenants.body));
+      const tenantId = (tenants.body.results as { id: string }[])[0].id;
+      const read = await call(near, "/api/v1/clients/?page_size=1", {
+        token: admin,
+        headers: { "x-tenant-id": tenantId },
+      });
+      assert.equal(read.status, 200, JSON.stringify(read.body));
+      assert.equal(read.headers.get("leopard-served-by"), "primary");
+      const requestId = read.headers.get("x-request-id")!;
+      assert.equal(await auditCountOfRequest(`${cluster.dir}/primary.db`, requestId), 1);
+    });
+
+    await t.step("the stream goes to the primary, with or without a trailing slash", async () => {
+      for (const path of ["/api/v1/notifications/stream", "/api/v1/notifications/stream/"]) {
+        const response = await fetch(`${near}${path}`, {
+          headers: { authorization: `Bearer ${consultant}` },
+        });
+        assert.equal(response.status, 200, path);
+        assert.equal(response.headers.get("leopard-served-by"), "primary", path);
+        await response.body?.cancel();
+      }
+    });
+
     await t.step("the replication feed answers only regions holding the secret", async () => {
       const none = await call(primary, "/internal/replication/log?after=0");
       assert.equal(none.status, 401);
@@ -203,9 +267,17 @@ Deno.test("regions: local reads, one forwarded write, read-your-writes, scope, o
     await t.step("only a region may vouch for a caller's address", async () => {
       const spoof = { "x-forwarded-for": "203.0.113.9", "leopard-relay": "guess" };
       const path = `/api/v1/clients/${clientId}/`;
-      const patch = (base: string, notes: string, headers: Record<string, string>) =>
-        call(base, path, { method: "PATCH", token: consultant, body: { notes }, headers });
-      await patch(near, "relayed by a region", spoof);
+      const patch = async (base: string, notes: string, headers: Record<string, string>) => {
+        const res = await call(base, path, {
+          method: "PATCH",
+          token: consultant,
+          body: { notes },
+          headers,
+        });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+      };
+      // A caller that knows the secret still cannot make a region vouch for its header.
+      await patch(near, "relayed by a region", { ...spoof, "leopard-relay": REPLICATION_SECRET });
       assert.equal(await lastAuditIp(`${cluster.dir}/primary.db`), "127.0.0.1");
       await patch(primary, "a guessed secret", spoof);
       assert.equal(await lastAuditIp(`${cluster.dir}/primary.db`), "127.0.0.1");
@@ -234,6 +306,9 @@ Deno.test("regions: local reads, one forwarded write, read-your-writes, scope, o
         assert.equal(write.status, 503);
         assert.equal(write.body.error, "primary_unreachable");
         assert.equal(write.headers.get("retry-after"), "5");
+        // Through the app's own middleware: its request id, its security headers.
+        assert.equal(write.headers.get("x-request-id"), write.body.request_id);
+        assert.equal(write.headers.get("x-content-type-options"), "nosniff");
 
         await cluster.primary.restart();
         assert.equal(await auditCount(`${cluster.dir}/primary.db`, clientId), before);

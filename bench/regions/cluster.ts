@@ -94,9 +94,10 @@ export async function startCluster(
     LOGIN_RATE_LIMIT_PER_MINUTE: "0",
     REGION_CATCH_UP_MS: String(o.catchUpMs ?? 2000),
   };
+  const { REPLICATION_SECRET: _secret, ...unreplicated } = common;
   const seeded = await new Deno.Command(Deno.execPath(), {
     args: ["task", "--quiet", "seed"],
-    env: { ...common, DATABASE_URL: `file:${dir}/primary.db` },
+    env: { ...unreplicated, DATABASE_URL: `file:${dir}/primary.db` },
     stdout: "null",
     stderr: "piped",
   }).output();

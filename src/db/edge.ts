@@ -14,6 +14,7 @@ import { drizzle as drizzleD1 } from "drizzle-orm/d1";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
 import type { D1Database } from "../edge/cloudflare.ts";
 import type { ReadSessions } from "../lib/bookmarks.ts";
+import { ApiError } from "../lib/errors.ts";
 import type { Database } from "./database.ts";
 import type { MigrationLedger } from "./schema-version.ts";
 import * as schema from "./schema/index.ts";
@@ -32,9 +33,14 @@ export type EdgeDatabaseEnv = {
 function d1Sessions(binding: D1Database): ReadSessions {
   return {
     open(bookmark, first) {
-      const session = binding.withSession(
-        bookmark ?? (first === "primary" ? "first-primary" : "first-unconstrained"),
-      );
+      let session: ReturnType<D1Database["withSession"]>;
+      try {
+        session = binding.withSession(
+          bookmark ?? (first === "primary" ? "first-primary" : "first-unconstrained"),
+        );
+      } catch {
+        throw new ApiError(400, "invalid_bookmark", "Leopard-Bookmark is not one D1 returned.");
+      }
       return {
         db: drizzleD1(session as unknown as D1Database, { schema }),
         bookmark: () => session.getBookmark(),

@@ -14,6 +14,13 @@ import { ApiError } from "./errors.ts";
 
 export const BOOKMARK_HEADER = "Leopard-Bookmark";
 
+const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A path without its trailing slash, as routes match it either way. */
+export function routePath(path: string): string {
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
+
 /** Bookmarks are opaque to callers but never free text: letters, digits, `-`, `.`, `:`. */
 const WELL_FORMED = /^[A-Za-z0-9.:-]{1,128}$/;
 
@@ -26,7 +33,8 @@ export type ReadSession = {
 export type ReadSessions = {
   /**
    * A database for one request, reading at least as new as `bookmark`, or with none
-   * the nearest replica (`replica`) or the primary (`primary`).
+   * the nearest replica (`replica`) or the primary (`primary`). Throws an ApiError
+   * for a bookmark the engine refuses.
    */
   open(bookmark: string | null, first: "replica" | "primary"): ReadSession;
 };
@@ -50,7 +58,13 @@ export function readSessions(
         `${BOOKMARK_HEADER} must be a bookmark this API returned.`,
       );
     }
-    const session = sessions.open(sent, primaryPaths.has(c.req.path) ? "primary" : "replica");
+    // A write reads what it changes at the primary: on a stale replica its "no change"
+    // or its status guard would judge against an old row.
+    const write = !READ_METHODS.has(c.req.method);
+    const session = sessions.open(
+      write ? null : sent,
+      write || primaryPaths.has(routePath(c.req.path)) ? "primary" : "replica",
+    );
     c.set("deps", { ...c.get("deps"), db: session.db });
     try {
       await next();

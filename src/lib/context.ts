@@ -3,6 +3,7 @@
  * carries through Hono's context.
  * @module
  */
+import type { MiddlewareHandler } from "hono";
 import type { AppConfig } from "../config.ts";
 import type { Database } from "../db/database.ts";
 import type { SigningKeys } from "../auth/keys.ts";
@@ -25,6 +26,8 @@ export type AppDeps = {
   rateLimiter: RateLimiter;
   /** Per-request sessions of a replicated database (D1 read replication); absent on one database. */
   sessions?: ReadSessions;
+  /** A far region's gateway (src/regions): local reads, writes forwarded to the primary. */
+  regionalGateway?: MiddlewareHandler<AppEnv>;
   clock: () => Date;
   /** The caller's address as the runtime knows it (never a spoofable header unless the platform sets it). */
   clientIp: (request: Request, env: unknown) => string;

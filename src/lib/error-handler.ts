@@ -14,8 +14,8 @@ import { rateLimitHeaders } from "./middleware.ts";
 function respond(c: Context<AppEnv>, error: ApiError): Response {
   const requestId = c.get("requestId") ?? uuidv7();
   const details = error.details as { retry_after?: number; limit?: number; reset?: number };
+  if (details?.retry_after) c.header("Retry-After", String(details.retry_after));
   if (error.status === 429 && details?.retry_after) {
-    c.header("Retry-After", String(details.retry_after));
     const headers = rateLimitHeaders({
       limit: details.limit ?? 0,
       remaining: 0,

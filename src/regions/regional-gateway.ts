@@ -1,23 +1,30 @@
 /**
- * The front of a far region's server. Reads are answered here, from the local
- * replica, at local speed; writes (and the notification stream, which must see
- * every commit the moment it happens) go to the primary region over HTTP,
- * once, as they came. After a forwarded write the answer waits until the
- * replica holds it, so the caller's next read here shows it; every answer
- * carries the replica's position as `Leopard-Bookmark`, and a read that sends a
- * newer one waits for it, or is sent to the primary when the replica cannot
- * catch up in time.
+ * A far region's middleware (mounted by createApp after the request id, security
+ * headers, CORS and body rules, so its answers carry them too). Reads are
+ * answered here, from the local replica, at local speed; writes, the
+ * notification stream (which must see every commit the moment it happens) and
+ * a platform admin's requests in a tenant (each of which the primary audits)
+ * go to the primary region over HTTP, once, as they came. After a forwarded
+ * write the answer waits until the replica holds it, so the caller's next read
+ * here shows it; every answer carries the replica's position as
+ * `Leopard-Bookmark`, and a read that sends a newer one waits for it, or is
+ * sent to the primary when the replica cannot catch up in time.
  *
  * When the primary cannot be reached, reads still answer from the replica and
  * say how stale they may be (`Leopard-Replica-Stale`: seconds since the last
- * sync); writes get 503 with Retry-After and nothing is written anywhere.
+ * sync); writes get 503 with Retry-After and nothing is written anywhere. A
+ * write the primary did not answer in time is a 504: it may have landed.
  * @module
  */
-import { BOOKMARK_HEADER } from "../lib/bookmarks.ts";
-import { ApiError, errorBody } from "../lib/errors.ts";
+import type { Context, MiddlewareHandler } from "hono";
+import { BOOKMARK_HEADER, routePath } from "../lib/bookmarks.ts";
+import type { AppEnv } from "../lib/context.ts";
+import { ApiError } from "../lib/errors.ts";
 import type { Replica } from "./replica.ts";
 
 export const STALE_HEADER = "Leopard-Replica-Stale";
+/** Which copy answered: `replica` (this region) or `primary`. */
+export const SERVED_BY_HEADER = "Leopard-Served-By";
 /** Marks a request relayed by a region, whose X-Forwarded-For the primary may trust. */
 export const RELAY_HEADER = "Leopard-Relay";
 const RETRY_AFTER_SECONDS = 5;
@@ -36,112 +43,94 @@ export type GatewayOptions = {
   fetch?: typeof fetch;
 };
 
-type Handler<I> = (request: Request, info: I) => Response | Promise<Response>;
-
-function errorResponse(error: ApiError, headers: Record<string, string> = {}): Response {
-  const requestId = crypto.randomUUID();
-  return Response.json(errorBody(error, requestId), {
-    status: error.status,
-    headers: { "x-request-id": requestId, ...headers },
-  });
+/** A response whose headers the app's middleware may add to (a fetched one's are immutable). */
+function served(response: Response, by: "primary" | "replica"): Response {
+  const out = new Response(response.body, response);
+  out.headers.set(SERVED_BY_HEADER, by);
+  return out;
 }
 
-/** A response whose headers this gateway may add to (a fetched one's are immutable). */
-function editable(response: Response): Response {
-  return new Response(response.body, response);
-}
-
-/** Wraps the local app (`local`) as a far region's handler; `clientIp` names the caller. */
-export function regionalGateway<I>(
-  local: Handler<I>,
-  clientIp: (info: I) => string,
-  options: GatewayOptions,
-): Handler<I> {
+export function regionalGateway(options: GatewayOptions): MiddlewareHandler<AppEnv> {
   const send = options.fetch ?? fetch;
   const { replica } = options;
+  const primary = new URL(options.primaryUrl);
 
-  const forward = async (request: Request, info: I, longLived: boolean): Promise<Response> => {
-    const url = new URL(request.url);
-    const target = new URL(url.pathname + url.search, options.primaryUrl);
-    const headers = new Headers(request.headers);
+  const forward = async (c: Context<AppEnv>, longLived: boolean): Promise<Response> => {
+    const incoming = new URL(c.req.url);
+    // Only the path and query come from the caller: `//host/x` must not pick the host.
+    const target = new URL(primary);
+    target.pathname = incoming.pathname;
+    target.search = incoming.search;
+    const headers = new Headers(c.req.raw.headers);
     headers.delete("host");
-    headers.set("x-forwarded-for", clientIp(info));
+    headers.set("x-forwarded-for", c.get("ip"));
+    headers.set("x-request-id", c.get("requestId"));
     headers.set(RELAY_HEADER, options.secret);
-    const hasBody = request.body !== null && !LOCAL_METHODS.has(request.method);
-    return await send(target, {
-      method: request.method,
-      headers,
-      body: hasBody ? await request.arrayBuffer() : undefined,
-      redirect: "manual",
-      signal: longLived
-        ? request.signal
-        : AbortSignal.any([request.signal, AbortSignal.timeout(options.forwardTimeoutMs)]),
-    });
-  };
-
-  const unreachable = () =>
-    errorResponse(
-      new ApiError(
-        503,
-        "primary_unreachable",
-        "This region cannot reach the primary to write; nothing was changed. Retry shortly.",
-      ),
-      { "retry-after": String(RETRY_AFTER_SECONDS) },
-    );
-
-  const answerLocally = async (request: Request, info: I): Promise<Response> => {
-    const response = editable(await local(request, info));
-    response.headers.set(BOOKMARK_HEADER, String(replica.position()));
-    const staleSince = replica.staleSince();
-    if (staleSince) {
-      const seconds = Math.max(0, Math.round((Date.now() - staleSince.getTime()) / 1000));
-      response.headers.set(STALE_HEADER, String(seconds));
-    }
-    return response;
-  };
-
-  return async (request, info) => {
-    // Only a region may vouch for a caller's address.
-    if (request.headers.has(RELAY_HEADER)) {
-      request = new Request(request);
-      request.headers.delete(RELAY_HEADER);
-    }
-    const path = new URL(request.url).pathname;
-    const isWrite = !LOCAL_METHODS.has(request.method);
-    if (isWrite || options.primaryPaths.has(path)) {
-      let response: Response;
-      try {
-        response = await forward(request, info, !isWrite);
-      } catch {
-        return unreachable();
-      }
-      const position = Number(response.headers.get(BOOKMARK_HEADER) ?? "0");
-      if (isWrite && position > 0) await replica.caughtUp(position, options.catchUpMs);
-      return response;
-    }
-
-    const sent = request.headers.get(BOOKMARK_HEADER)?.trim();
-    if (sent) {
-      if (!BOOKMARK.test(sent)) {
-        return errorResponse(
-          new ApiError(
-            400,
-            "invalid_bookmark",
-            `${BOOKMARK_HEADER} must be a bookmark this API returned.`,
-          ),
+    const body = LOCAL_METHODS.has(c.req.method) ? undefined : await c.req.raw.arrayBuffer();
+    try {
+      return await send(target, {
+        method: c.req.method,
+        headers,
+        body,
+        redirect: "manual",
+        signal: longLived
+          ? c.req.raw.signal
+          : AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(options.forwardTimeoutMs)]),
+      });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === "TimeoutError") {
+        throw new ApiError(
+          504,
+          "primary_timeout",
+          "The primary did not answer in time; the change may have been made. Check before retrying.",
         );
       }
-      const caughtUp = await replica.caughtUp(Number(sent), options.catchUpMs);
-      if (!caughtUp) {
+      throw new ApiError(
+        503,
+        "primary_unreachable",
+        "This region cannot reach the primary; nothing was changed. Retry shortly.",
+        { retry_after: RETRY_AFTER_SECONDS },
+      );
+    }
+  };
+
+  return async (c, next) => {
+    const isWrite = !LOCAL_METHODS.has(c.req.method);
+    const toPrimary = isWrite || options.primaryPaths.has(routePath(c.req.path)) ||
+      c.req.header("x-tenant-id") !== undefined;
+    if (toPrimary) {
+      const response = await forward(c, !isWrite);
+      const position = Number(response.headers.get(BOOKMARK_HEADER) ?? "0");
+      if (isWrite && position > 0) await replica.caughtUp(position, options.catchUpMs);
+      return served(response, "primary");
+    }
+
+    const sent = c.req.header(BOOKMARK_HEADER)?.trim();
+    if (sent) {
+      if (!BOOKMARK.test(sent)) {
+        throw new ApiError(
+          400,
+          "invalid_bookmark",
+          `${BOOKMARK_HEADER} must be a bookmark this API returned.`,
+        );
+      }
+      if (!await replica.caughtUp(Number(sent), options.catchUpMs)) {
         // Newer than this replica can show in time: the primary has it (or, for a
         // bookmark no write ever returned, has the newest there is).
         try {
-          return await forward(request, info, false);
+          return served(await forward(c, false), "primary");
         } catch {
           // Unreachable: the replica's answer, marked stale, beats none.
         }
       }
     }
-    return await answerLocally(request, info);
+    await next();
+    c.header(BOOKMARK_HEADER, String(replica.position()));
+    c.header(SERVED_BY_HEADER, "replica");
+    const staleSince = replica.staleSince();
+    if (staleSince) {
+      const seconds = Math.max(0, Math.round((Date.now() - staleSince.getTime()) / 1000));
+      c.header(STALE_HEADER, String(seconds));
+    }
   };
 }

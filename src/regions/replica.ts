@@ -40,6 +40,13 @@ export type Replica = {
 
 type Waiter = { position: number; done: (ok: boolean) => void };
 
+/** An entry the primary sent that this file could not apply. */
+class ReplayError extends Error {
+  constructor(cause: unknown) {
+    super("replaying the primary's log failed", { cause });
+  }
+}
+
 export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   const fetchFeed = options.fetch ?? fetch;
   let position = await logPosition(options.client);
@@ -68,6 +75,12 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     const url = new URL(FEED_PATH, options.primaryUrl);
     url.searchParams.set("after", String(position));
     const silence = new AbortController();
+    let quiet: ReturnType<typeof setTimeout> | undefined;
+    const listen = () => {
+      clearTimeout(quiet);
+      quiet = setTimeout(() => silence.abort(), 3 * options.heartbeatMs);
+    };
+    listen();
     const response = await fetchFeed(url, {
       headers: { authorization: `Bearer ${options.secret}` },
       signal: AbortSignal.any([stopping.signal, silence.signal]),
@@ -76,12 +89,6 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
       await response.body?.cancel();
       throw new Error(`replication feed answered ${response.status}`);
     }
-    let quiet: ReturnType<typeof setTimeout> | undefined;
-    const listen = () => {
-      clearTimeout(quiet);
-      quiet = setTimeout(() => silence.abort(), 3 * options.heartbeatMs);
-    };
-    listen();
     let buffered = "";
     try {
       for await (const chunk of response.body.pipeThrough(new TextDecoderStream())) {
@@ -91,7 +98,11 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
         while ((newline = buffered.indexOf("\n")) >= 0) {
           const line = buffered.slice(0, newline);
           buffered = buffered.slice(newline + 1);
-          await apply((JSON.parse(line) as { entries?: LogEntry[] }).entries ?? []);
+          try {
+            await apply((JSON.parse(line) as { entries?: LogEntry[] }).entries ?? []);
+          } catch (error) {
+            throw new ReplayError(error);
+          }
           lastSync = new Date();
           if (staleSince) options.log({ level: "info", replica: "in_sync", position });
           staleSince = null;
@@ -110,7 +121,17 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
         await follow();
       } catch (error) {
         if (!running) break;
-        if (!staleSince) {
+        if (error instanceof ReplayError) {
+          // Not the network: this file and the primary's disagree (a schema not yet
+          // migrated here, or a copy that was not the primary's). Said every time.
+          options.log({
+            level: "error",
+            replica: "replay_failed",
+            position,
+            error: String(error.cause),
+          });
+          staleSince ??= lastSync ?? new Date();
+        } else if (!staleSince) {
           staleSince = lastSync ?? new Date();
           options.log({ level: "warn", replica: "primary_unreachable", error: String(error) });
         }

@@ -19,7 +19,9 @@ import type { Client, InArgs, InStatement, InValue, ResultSet } from "@libsql/cl
 export type LoggedStatement = { sql: string; args: (string | number | null)[] };
 export type LogEntry = { position: number; at: string; statements: LoggedStatement[] };
 
-const READ = /^\s*(select|pragma|explain)\b/i;
+/** Reads, after any leading comments or parentheses; a WITH is a read unless it writes. */
+const READ = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*(?:select|pragma|explain|values)\b/i;
+const WITH_READ = /^\s*with\b(?![\s\S]*\b(?:insert|update|delete|replace)\b)/i;
 
 function plainValue(value: InValue): string | number | null {
   if (value === null || typeof value === "string" || typeof value === "number") return value;
@@ -38,7 +40,10 @@ function parts(stmt: AnyStatement, args?: InArgs): { sql: string; given?: InArgs
   return { sql: stmt.sql, given: stmt.args };
 }
 
-const isRead = (stmt: AnyStatement) => READ.test(parts(stmt).sql);
+const isRead = (stmt: AnyStatement) => {
+  const { sql } = parts(stmt);
+  return READ.test(sql) || WITH_READ.test(sql);
+};
 
 function logged(stmt: AnyStatement, args?: InArgs): LoggedStatement {
   const { sql, given } = parts(stmt, args);
