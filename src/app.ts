@@ -7,7 +7,7 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { authRouter, jwksRouter } from "./auth/auth.routes.ts";
-import { BOOKMARK_HEADER, readSessions } from "./lib/bookmarks.ts";
+import { BOOKMARK_HEADER, readSessions, routePath } from "./lib/bookmarks.ts";
 import type { AppDeps } from "./lib/context.ts";
 import { handleError, notFoundOrNotAllowed } from "./lib/error-handler.ts";
 import {
@@ -26,6 +26,7 @@ import { branchesRouter } from "./modules/branches/branches.routes.ts";
 import { checklistItemsRouter } from "./modules/checklist-items/checklist-items.routes.ts";
 import { clientProfilesRouter } from "./modules/client-profiles/client-profiles.routes.ts";
 import { clientsRouter } from "./modules/clients/clients.routes.ts";
+import { documentFilesRouter } from "./modules/document-files/document-files.routes.ts";
 import { healthRouter } from "./modules/health/health.routes.ts";
 import { notificationsRouter } from "./modules/notifications/notifications.routes.ts";
 import { notificationsDemoRouter } from "./modules/notifications-demo/notifications-demo.routes.ts";
@@ -46,6 +47,18 @@ export const PRIMARY_PATHS: ReadonlySet<string> = new Set([`${API_PREFIX}/notifi
  * The routes that take no credentials, limited per client IP; every other route
  * authenticates and is limited per user and tenant (requireAuth).
  */
+/** The multipart upload route (its own body type and size limit). */
+const UPLOAD_PATH = new RegExp(`^${API_PREFIX}/visa-applications/[^/]+/documents/[^/]+/files/?$`);
+const isUploadPath = (path: string) => UPLOAD_PATH.test(path);
+
+/**
+ * Reads a far Deno region sends to the primary (src/regions): the stream, which
+ * must see every commit, and file downloads, whose bytes and audit live there.
+ */
+export function readsAtPrimary(path: string): boolean {
+  return PRIMARY_PATHS.has(routePath(path)) || path.startsWith(`${API_PREFIX}/files/`);
+}
+
 export const ANONYMOUS_PATHS: ReadonlySet<string> = new Set([
   "/health",
   "/.well-known/jwks.json",
@@ -98,8 +111,11 @@ export function createApp(deps: AppDeps) {
   );
   app.use("*", rateLimitAnonymous(ANONYMOUS_PATHS));
   app.use("*", readSessions(deps.sessions, PRIMARY_PATHS));
-  app.use(`${API_PREFIX}/*`, limitBodySize(deps.config.bodyLimitBytes));
-  app.use(`${API_PREFIX}/*`, requireJsonBodies());
+  app.use(
+    `${API_PREFIX}/*`,
+    limitBodySize(deps.config.bodyLimitBytes, deps.config.fileMaxBytes, isUploadPath),
+  );
+  app.use(`${API_PREFIX}/*`, requireJsonBodies(isUploadPath));
   if (deps.regionalGateway) app.use("*", deps.regionalGateway);
 
   app.route("/", healthRouter);
@@ -115,6 +131,7 @@ export function createApp(deps: AppDeps) {
   app.route(API_PREFIX, visaReferenceRouter);
   app.route(API_PREFIX, visaApplicationsRouter);
   app.route(API_PREFIX, checklistItemsRouter);
+  app.route(API_PREFIX, documentFilesRouter);
   app.route(API_PREFIX, tasksRouter);
   app.route(API_PREFIX, remindersRouter);
   app.route(API_PREFIX, applicationReferenceRouter);

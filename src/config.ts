@@ -32,6 +32,9 @@ const EnvSchema = z.object({
   ANON_RATE_LIMIT_PER_MINUTE: intFrom(120),
   LOGIN_RATE_LIMIT_PER_MINUTE: intFrom(10),
   BODY_LIMIT_BYTES: intFrom(1_048_576),
+  FILES_DIR: z.string().min(1).default("data/files"),
+  FILE_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1_048_576),
+  FILE_TYPES: z.string().default("application/pdf,image/png,image/jpeg"),
   SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(5),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.01).max(25).default(20),
   NOTIFICATION_POLL_MS: intFrom(1000),
@@ -55,6 +58,10 @@ export type AppConfig = {
   anonRateLimitPerMinute: number;
   loginRateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** The largest upload; its own limit, above the JSON bodies'. */
+  fileMaxBytes: number;
+  /** Content types an upload may be, as recognised from its bytes. */
+  fileTypes: string[];
   /** Open notification streams per user; the oldest closes when a new one exceeds it. */
   sseMaxStreamsPerUser: number;
   /** Comment frames keep proxies from closing idle streams and reveal gone clients. */
@@ -93,6 +100,8 @@ export type Config = {
   region: RegionConfig;
   jwtPrivateJwk?: string;
   jwtKeyFile: string;
+  /** Where the Deno entry stores uploaded files. */
+  filesDir: string;
   seedAdmin: { email: string; password: string };
   /** How often an instance polls for notifications written by other instances (0: never). */
   notificationPollMs: number;
@@ -122,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     region: regionFrom(e),
     jwtPrivateJwk: e.JWT_PRIVATE_JWK,
     jwtKeyFile: e.JWT_KEY_FILE,
+    filesDir: e.FILES_DIR,
     seedAdmin: { email: e.SEED_ADMIN_EMAIL.toLowerCase(), password: e.SEED_ADMIN_PASSWORD },
     notificationPollMs: e.NOTIFICATION_POLL_MS,
     scheduleIntervalSeconds: e.SCHEDULE_INTERVAL_SECONDS,
@@ -165,6 +175,8 @@ function appConfigFrom(e: z.infer<typeof EnvSchema>): AppConfig {
     anonRateLimitPerMinute: e.ANON_RATE_LIMIT_PER_MINUTE,
     loginRateLimitPerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    fileMaxBytes: e.FILE_MAX_BYTES,
+    fileTypes: e.FILE_TYPES.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean),
     sseMaxStreamsPerUser: e.SSE_MAX_STREAMS_PER_USER,
     sseHeartbeatMs: Math.round(e.SSE_HEARTBEAT_SECONDS * 1000),
   };

@@ -11,6 +11,7 @@ import type { Config } from "./config.ts";
 import { isLocalFile, type LibsqlDatabase, openLibsql } from "./db/libsql.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import type { AppDeps } from "./lib/context.ts";
+import { localFileStore } from "./files/local-file-store.ts";
 import { jsonLog } from "./lib/json-log.ts";
 import { memoryRateLimiter } from "./lib/rate-limit.ts";
 import { regionClientIp, type RegionDatabase, regionDatabase } from "./regions/region-database.ts";
@@ -61,6 +62,7 @@ export async function denoDeps(
   const deps: AppDeps = {
     db: database.db,
     sessions: database.sessions,
+    files: localFileStore(config.filesDir),
     config: config.app,
     keys: await loadSigningKeys(config),
     passwords: scryptHasher(),

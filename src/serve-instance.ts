@@ -14,7 +14,7 @@ import { runScheduledJob } from "./notifications/scheduled.ts";
 import { regionalGateway } from "./regions/regional-gateway.ts";
 import { startReplica } from "./regions/replica.ts";
 import { replicationFeed } from "./regions/replication-feed.ts";
-import { PRIMARY_PATHS } from "./app.ts";
+import { readsAtPrimary } from "./app.ts";
 
 type Handler = (
   request: Request,
@@ -48,7 +48,7 @@ export async function serveInstance(
         primaryUrl: region.primaryUrl,
         secret: region.secret,
         replica,
-        primaryPaths: PRIMARY_PATHS,
+        readsAtPrimary,
         catchUpMs: region.catchUpMs,
         forwardTimeoutMs: region.forwardTimeoutMs,
       }),

@@ -38,11 +38,14 @@ export type TestApp = {
   close: () => void;
 };
 
-/** A new app on a new in-memory database. */
-export async function createTestApp(config: Partial<AppConfig> = {}): Promise<TestApp> {
+/** A new app on a new in-memory database (with a file store when a test needs one). */
+export async function createTestApp(
+  config: Partial<AppConfig> = {},
+  extra: Pick<AppDeps, "files"> = {},
+): Promise<TestApp> {
   const { client, db } = await openLibsql({ url: ":memory:" });
   await migrateDatabase(db);
-  return testAppOn(db, () => client.close(), config);
+  return testAppOn(db, () => client.close(), config, extra);
 }
 
 /** The test app on a database the caller opened and migrated (e.g. a seeded file). */
@@ -50,6 +53,7 @@ export function testAppOn(
   db: Database,
   close: () => void,
   config: Partial<AppConfig> = {},
+  extra: Pick<AppDeps, "files"> = {},
 ): TestApp {
   let offset = 0;
   const logs: Record<string, unknown>[] = [];
@@ -72,6 +76,7 @@ export function testAppOn(
     clock: () => new Date(Date.now() + offset),
     clientIp: (request) => request.headers.get("x-test-ip") ?? "127.0.0.1",
     log: (line) => logs.push(line),
+    ...extra,
   };
   return {
     app: createApp(deps),

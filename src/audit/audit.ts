@@ -19,7 +19,9 @@ export type AuditAction =
   | "suspend"
   | "reactivate"
   | "password_set"
-  | "platform_access";
+  | "platform_access"
+  | "upload"
+  | "download";
 
 type Snapshot = Record<string, unknown>;
 

@@ -5,6 +5,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppConfig } from "../config.ts";
+import type { FileStore } from "../files/file-store.ts";
 import type { Database } from "../db/database.ts";
 import type { SigningKeys } from "../auth/keys.ts";
 import type { PasswordHasher } from "../auth/passwords.ts";
@@ -26,6 +27,8 @@ export type AppDeps = {
   rateLimiter: RateLimiter;
   /** Per-request sessions of a replicated database (D1 read replication); absent on one database. */
   sessions?: ReadSessions;
+  /** Where uploaded files live; absent where the entry has no store (file routes answer 503). */
+  files?: FileStore;
   /** A far region's gateway (src/regions): local reads, writes forwarded to the primary. */
   regionalGateway?: MiddlewareHandler<AppEnv>;
   clock: () => Date;

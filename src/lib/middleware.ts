@@ -49,9 +49,12 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH"]);
 
 /** A write with a body must say it is JSON (415 otherwise): no form posts, no guessing. */
-export function requireJsonBodies(): MiddlewareHandler<AppEnv> {
+export function requireJsonBodies(
+  isUpload: (path: string) => boolean,
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (BODY_METHODS.has(c.req.method)) {
+    // An upload route takes multipart/form-data and checks its own body.
+    if (BODY_METHODS.has(c.req.method) && !isUpload(c.req.path)) {
       const length = c.req.header("content-length");
       const hasBody = c.req.raw.body !== null && length !== "0";
       const type = (c.req.header("content-type") ?? "").split(";")[0].trim().toLowerCase();
@@ -64,14 +67,26 @@ export function requireJsonBodies(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** Refuses bodies above the configured size with 413, streaming or not. */
-export function limitBodySize(maxBytes: number): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: () => {
-      throw new ApiError(413, "payload_too_large", `The body exceeds ${maxBytes} bytes.`);
-    },
-  });
+/**
+ * Refuses bodies above the configured size with 413, streaming or not: JSON
+ * bodies at `maxBytes`, uploads at `uploadMaxBytes` (plus room for the form's
+ * own framing; the file itself is measured exactly by its route).
+ */
+export function limitBodySize(
+  maxBytes: number,
+  uploadMaxBytes: number,
+  isUpload: (path: string) => boolean,
+): MiddlewareHandler<AppEnv> {
+  const limit = (max: number) =>
+    bodyLimit({
+      maxSize: max,
+      onError: () => {
+        throw new ApiError(413, "payload_too_large", `The body exceeds ${max} bytes.`);
+      },
+    });
+  const json = limit(maxBytes);
+  const upload = limit(uploadMaxBytes + 64 * 1024);
+  return (c, next) => (isUpload(c.req.path) ? upload(c, next) : json(c, next));
 }
 
 /** The draft-standard headers (draft-ietf-httpapi-ratelimit-headers-07) of one decision. */

@@ -17,7 +17,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { BOOKMARK_HEADER, routePath } from "../lib/bookmarks.ts";
+import { BOOKMARK_HEADER } from "../lib/bookmarks.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { ApiError } from "../lib/errors.ts";
 import type { Replica } from "./replica.ts";
@@ -35,8 +35,8 @@ export type GatewayOptions = {
   primaryUrl: string;
   secret: string;
   replica: Replica;
-  /** Paths answered by the primary even when read (long-lived, must see each commit). */
-  primaryPaths: ReadonlySet<string>;
+  /** Reads answered by the primary (the stream must see each commit; files live there). */
+  readsAtPrimary: (path: string) => boolean;
   /** How long a request waits for the replica to reach a position it needs. */
   catchUpMs: number;
   forwardTimeoutMs: number;
@@ -96,7 +96,7 @@ export function regionalGateway(options: GatewayOptions): MiddlewareHandler<AppE
 
   return async (c, next) => {
     const isWrite = !LOCAL_METHODS.has(c.req.method);
-    const toPrimary = isWrite || options.primaryPaths.has(routePath(c.req.path)) ||
+    const toPrimary = isWrite || options.readsAtPrimary(c.req.path) ||
       c.req.header("x-tenant-id") !== undefined;
     if (toPrimary) {
       const response = await forward(c, !isWrite);

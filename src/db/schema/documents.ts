@@ -43,3 +43,25 @@ export const checklist_items = sqliteTable("checklist_items", {
   index("checklist_items_application_idx").on(t.visa_application_id, t.position),
   index("checklist_items_tenant_due_idx").on(t.tenant_id, t.status, t.due_date),
 ]);
+
+/**
+ * A stored file: the evidence for a checklist item. The bytes live in the
+ * entry's file store under `storage_key` (made from the tenant and the file's
+ * id, never from user input); the row holds what the upload was checked to be.
+ */
+export const document_files = sqliteTable("document_files", {
+  id: idColumn(),
+  tenant_id: text("tenant_id").notNull().references(() => tenants.id),
+  client_id: text("client_id").notNull().references(() => clients.id),
+  checklist_item_id: text("checklist_item_id").notNull().references(() => checklist_items.id),
+  name: text("name").notNull(),
+  /** The type the bytes were recognised as (magic numbers), not the one the upload claimed. */
+  content_type: text("content_type").notNull(),
+  size: integer("size").notNull(),
+  sha256: text("sha256").notNull(),
+  storage_key: text("storage_key").notNull(),
+  ...lifecycleColumns(),
+  ...softDeleteColumns(),
+}, (t) => [
+  index("document_files_item_idx").on(t.checklist_item_id, t.created_at),
+]);

@@ -1,0 +1,166 @@
+/**
+ * Files of checklist items: `POST|GET /visa-applications/{id}/documents/{item_id}/files`
+ * (multipart upload, list) and `GET|DELETE /files/{id}` (download, soft delete).
+ * Scope is checked on every call, downloads included: outside it a file is 404.
+ * @module
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { HonoRequest, MiddlewareHandler } from "hono";
+import type { AppEnv } from "../../lib/context.ts";
+import { tenantScope } from "../../auth/middleware.ts";
+import { authenticatedRoute } from "../../lib/crud-routes.ts";
+import { ApiError } from "../../lib/errors.ts";
+import { requestMeta } from "../../lib/request-meta.ts";
+import {
+  createRouter,
+  errorResponses,
+  IdParamsSchema,
+  jsonResponse,
+  readErrors,
+  writeErrors,
+} from "../../lib/router.ts";
+import { ItemParamsSchema } from "../checklist-items/checklist-items.schemas.ts";
+import {
+  DocumentFilePageSchema,
+  DocumentFileSchema,
+  ListFilesQuerySchema,
+  UploadFormSchema,
+} from "./document-files.schemas.ts";
+import { listItemFiles } from "./document-files.selectors.ts";
+import {
+  deleteFile,
+  downloadFile,
+  requireFileStore,
+  uploadFile,
+} from "./document-files.services.ts";
+
+const common = authenticatedRoute("Document files");
+const itemFiles = "/visa-applications/{id}/documents/{item_id}/files";
+const unavailable = {
+  description: "No file storage on this deployment",
+  content: errorResponses[404].content,
+};
+
+/** Before the form validator, so another content type gets this 415, not a generic one. */
+const requireMultipart: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!(c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data")) {
+    throw new ApiError(415, "unsupported_media_type", "Send the file as multipart/form-data.");
+  }
+  await next();
+};
+
+const upload = createRoute({
+  ...common,
+  middleware: [common.middleware, requireMultipart] as const,
+  method: "post",
+  path: itemFiles,
+  summary: "Upload a document for a checklist item",
+  description: "multipart/form-data with one part `file`. The type is recognised from the " +
+    "bytes (PDF, PNG, JPEG by default: FILE_TYPES) and must match what the part claims; at most " +
+    "FILE_MAX_BYTES. The answer carries the SHA-256. A requested or rejected item becomes received.",
+  request: {
+    params: ItemParamsSchema,
+    body: { required: true, content: { "multipart/form-data": { schema: UploadFormSchema } } },
+  },
+  responses: {
+    201: jsonResponse(DocumentFileSchema, "The stored file"),
+    ...writeErrors,
+    415: { ...errorResponses[415], description: "Not multipart, or a type not allowed or lying" },
+    503: unavailable,
+  },
+});
+const list = createRoute({
+  ...common,
+  method: "get",
+  path: itemFiles,
+  summary: "The files of a checklist item",
+  request: { params: ItemParamsSchema, query: ListFilesQuerySchema },
+  responses: { 200: jsonResponse(DocumentFilePageSchema, "A page of files"), ...readErrors },
+});
+const download = createRoute({
+  ...common,
+  method: "get",
+  path: "/files/{id}",
+  summary: "Download a file (audited)",
+  request: { params: IdParamsSchema },
+  responses: {
+    200: {
+      description: "The file's bytes, as an attachment",
+      content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+    ...readErrors,
+    503: unavailable,
+  },
+});
+const remove = createRoute({
+  ...common,
+  method: "delete",
+  path: "/files/{id}",
+  summary: "Delete a file (branch_admin and up; soft, audited)",
+  request: { params: IdParamsSchema },
+  responses: { 204: { description: "Deleted" }, ...writeErrors },
+});
+
+/** The `file` part of a multipart body, or the 422 that says what is wrong with it. */
+async function filePart(request: HonoRequest): Promise<File> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    throw new ApiError(422, "invalid_upload", "The upload is incomplete or not a valid form.");
+  }
+  const file = form.get("file");
+  if (!(file instanceof File)) {
+    throw new ApiError(422, "validation_error", "Send the document in a part named file.", [
+      { path: ["file"], message: "Required" },
+    ]);
+  }
+  return file;
+}
+
+export const documentFilesRouter = createRouter()
+  .openapi(upload, async (c) => {
+    const { db, files, config } = c.get("deps");
+    const store = requireFileStore(files);
+    const { id, item_id } = c.req.valid("param");
+    const file = await filePart(c.req);
+    const stored = await uploadFile(db, store, config, tenantScope(c), requestMeta(c), {
+      applicationId: id,
+      itemId: item_id,
+    }, file);
+    return c.json(stored, 201);
+  })
+  .openapi(list, async (c) => {
+    const { id, item_id } = c.req.valid("param");
+    const page = await listItemFiles(
+      c.get("deps").db,
+      tenantScope(c),
+      id,
+      item_id,
+      c.req.valid("query"),
+      c.req.url,
+    );
+    return c.json(page, 200);
+  })
+  .openapi(download, async (c) => {
+    const { db, files } = c.get("deps");
+    const { file, bytes } = await downloadFile(
+      db,
+      requireFileStore(files),
+      tenantScope(c),
+      requestMeta(c),
+      c.req.valid("param").id,
+    );
+    const ascii = file.name.replace(/[^\x20-\x7e]/g, "_");
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+      "Content-Type": file.content_type,
+      "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${
+        encodeURIComponent(file.name)
+      }`,
+      "Cache-Control": "private, no-store",
+    });
+  })
+  .openapi(remove, async (c) => {
+    await deleteFile(c.get("deps").db, tenantScope(c), requestMeta(c), c.req.valid("param").id);
+    return c.body(null, 204);
+  });

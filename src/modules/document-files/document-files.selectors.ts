@@ -1,0 +1,57 @@
+/** Reads of stored files: seen exactly when their client is, deleted ones hidden. @module */
+import { and, eq, isNull } from "drizzle-orm";
+import type { Database } from "../../db/database.ts";
+import { document_files } from "../../db/schema/index.ts";
+import { notFound } from "../../lib/errors.ts";
+import { isUuid } from "../../lib/ids.ts";
+import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { clientRowsInScope } from "../../scope/filters.ts";
+import type { TenantScope } from "../../scope/scope.ts";
+import { getChecklistItem } from "../checklist-items/checklist-items.selectors.ts";
+import type { DocumentFile, ListFilesQuery, StoredFile } from "./document-files.schemas.ts";
+
+const ordering: Ordering = {
+  columns: { created_at: document_files.created_at },
+  id: document_files.id,
+  default: "-created_at",
+};
+
+const live = (scope: TenantScope, db: Database) =>
+  and(clientRowsInScope(scope, document_files, db), isNull(document_files.deleted_at));
+
+/** What a caller is shown of a stored file (never where it is stored). */
+export function shownFile({ storage_key: _key, ...file }: StoredFile): DocumentFile {
+  return file;
+}
+
+/** The files of a checklist item in scope (404 for any other). */
+export async function listItemFiles(
+  db: Database,
+  scope: TenantScope,
+  applicationId: string,
+  itemId: string,
+  query: ListFilesQuery,
+  url: string,
+) {
+  await getChecklistItem(db, scope, applicationId, itemId);
+  const where = and(live(scope, db), eq(document_files.checklist_item_id, itemId));
+  return await paginate<DocumentFile>(url, query, ordering, {
+    rows: async (seek, orderBy, limit, offset) =>
+      (await db.select().from(document_files).where(and(where, seek)).orderBy(...orderBy)
+        .limit(limit).offset(offset)).map(shownFile),
+    count: () => db.$count(document_files, where),
+  });
+}
+
+/** One stored file in scope, or 404. */
+export async function getStoredFile(
+  db: Database,
+  scope: TenantScope,
+  id: string,
+): Promise<StoredFile> {
+  if (!isUuid(id)) throw notFound("File");
+  const [row] = await db.select().from(document_files)
+    .where(and(live(scope, db), eq(document_files.id, id)));
+  if (!row) throw notFound("File");
+  return row;
+}

@@ -1,0 +1,186 @@
+/**
+ * File writes. An upload is checked before anything is stored (size, the type
+ * its bytes prove against the allowlist and against what the upload claimed, a
+ * name without a path), then stored: the object first, then its row, its audit
+ * entry and the item's move to `received` in one batch; if the batch fails the
+ * object is removed again, so an object without a row can only outlive a crash
+ * between the two. Downloads are audited (who looked at a passport scan);
+ * deletes are soft and keep the object.
+ * @module
+ */
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { auditStatement } from "../../audit/audit.ts";
+import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
+import type { Database } from "../../db/database.ts";
+import { checklist_items, document_files } from "../../db/schema/index.ts";
+import {
+  cleanFileName,
+  detectContentType,
+  fileKey,
+  type FileStore,
+  sha256Hex,
+} from "../../files/file-store.ts";
+import { creationStamps, updateSteps } from "../../lib/audited-writes.ts";
+import type { AppConfig } from "../../config.ts";
+import { ApiError, invalidField, notFound } from "../../lib/errors.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import type { RequestMeta } from "../../lib/request-meta.ts";
+import { softDeleteSteps } from "../../lib/soft-delete.ts";
+import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
+import type { TenantScope } from "../../scope/scope.ts";
+import type { ChecklistItem } from "../checklist-items/checklist-items.schemas.ts";
+import { getChecklistItem } from "../checklist-items/checklist-items.selectors.ts";
+import type { DocumentFile, StoredFile } from "./document-files.schemas.ts";
+import { getStoredFile, shownFile } from "./document-files.selectors.ts";
+
+const ENTITY = "document_file";
+
+/** The file store, or a 503 where the entry has none. */
+export function requireFileStore(files: FileStore | undefined): FileStore {
+  if (!files) {
+    throw new ApiError(503, "file_storage_unavailable", "This deployment stores no files yet.");
+  }
+  return files;
+}
+
+/** Stores `file` against a checklist item of the application. */
+export async function uploadFile(
+  db: Database,
+  files: FileStore,
+  config: Pick<AppConfig, "fileMaxBytes" | "fileTypes">,
+  scope: TenantScope,
+  meta: RequestMeta,
+  target: { applicationId: string; itemId: string },
+  file: File,
+): Promise<DocumentFile> {
+  const item = await getChecklistItem(db, scope, target.applicationId, target.itemId);
+  if (file.size > config.fileMaxBytes) {
+    throw new ApiError(
+      413,
+      "payload_too_large",
+      `A file may be at most ${config.fileMaxBytes} bytes.`,
+    );
+  }
+  if (file.size === 0) throw invalidField("file", "The file is empty.");
+  const name = cleanFileName(file.name);
+  if (!name) throw invalidField("file", "The file name must be a plain name, not a path.");
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const type = detectContentType(bytes);
+  if (!type || !config.fileTypes.includes(type)) {
+    throw new ApiError(
+      415,
+      "unsupported_file_type",
+      `Upload one of: ${config.fileTypes.join(", ")}.`,
+    );
+  }
+  const claimed = file.type.split(";")[0].trim().toLowerCase();
+  if (claimed && claimed !== "application/octet-stream" && claimed !== type) {
+    throw new ApiError(
+      415,
+      "file_type_mismatch",
+      `The file says ${claimed} but its bytes are ${type}.`,
+    );
+  }
+
+  const id = uuidv7(meta.now.getTime());
+  const row: StoredFile = {
+    id,
+    tenant_id: scope.tenantId,
+    client_id: item.client_id,
+    checklist_item_id: item.id,
+    name,
+    content_type: type,
+    size: bytes.length,
+    sha256: await sha256Hex(bytes),
+    storage_key: fileKey(scope.tenantId, id),
+    deleted_at: null,
+    deleted_by: null,
+    ...creationStamps(scope, meta),
+  };
+  const steps: BatchStep[] = [
+    guard(
+      sql`EXISTS (SELECT 1 FROM ${checklist_items} WHERE ${
+        and(eq(checklist_items.id, item.id), isNull(checklist_items.deleted_at))
+      })`,
+      notFound("Checklist item"),
+    ),
+    db.insert(document_files).values(row),
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "upload",
+      entityType: ENTITY,
+      entityId: id,
+      after: shownFile(row),
+    }),
+    ...receivedSteps(db, scope, meta, item),
+  ];
+  await files.put(row.storage_key, bytes, type);
+  try {
+    await runBatch(db, steps);
+  } catch (error) {
+    await files.delete(row.storage_key);
+    throw error;
+  }
+  return shownFile(row);
+}
+
+/** A requested or rejected item becomes received when its document arrives. */
+function receivedSteps(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  item: ChecklistItem,
+): BatchStep[] {
+  if (item.status !== "requested" && item.status !== "rejected") return [];
+  return updateSteps(db, scope, meta, {
+    table: checklist_items,
+    entityType: "checklist_item",
+    before: item,
+    after: {
+      ...item,
+      status: "received",
+      rejection_reason: null,
+      status_changed_at: meta.now.toISOString(),
+      status_changed_by: scope.actor.userId,
+    },
+  }).steps;
+}
+
+/** A file's bytes for a caller in scope, with the audit entry of the download. */
+export async function downloadFile(
+  db: Database,
+  files: FileStore,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<{ file: StoredFile; bytes: Uint8Array }> {
+  const file = await getStoredFile(db, scope, id);
+  const bytes = await files.get(file.storage_key);
+  if (!bytes) throw notFound("File");
+  await runBatch(db, [
+    auditStatement(db, scope.actor, meta, {
+      tenantId: scope.tenantId,
+      action: "download",
+      entityType: ENTITY,
+      entityId: file.id,
+    }),
+  ]);
+  return { file, bytes };
+}
+
+/** Soft-deletes a file (branch_admin and up); the object stays for the record. */
+export async function deleteFile(
+  db: Database,
+  scope: TenantScope,
+  meta: RequestMeta,
+  id: string,
+): Promise<void> {
+  const before = await getStoredFile(db, scope, id);
+  requireBranchAdminOrAbove(scope, "delete files");
+  const { steps } = softDeleteSteps(db, scope, meta, {
+    table: document_files,
+    entityType: ENTITY,
+    before,
+  }, true);
+  await runBatch(db, steps);
+}
