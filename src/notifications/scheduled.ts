@@ -1,6 +1,7 @@
 /**
- * The scheduled notifications (SPEC §5): reminders that are due and client visas
- * and passports nearing expiry within each tenant's notice window.
+ * The scheduled notifications (SPEC §5): reminders that are due, client visas
+ * and passports nearing expiry within each tenant's notice window, and
+ * checklist documents past their due date.
  *
  * It is idempotent and tenant-safe. Each notification carries a dedupe key naming
  * its event (`visa_expiry:<client>:<date>`), unique per recipient, so running the
@@ -10,11 +11,19 @@
  * tenant's active users only.
  * @module
  */
-import { and, eq, gte, inArray, isNull, lte } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lte, notInArray } from "drizzle-orm";
 import { purgeStreamTickets } from "../auth/stream-tickets.ts";
 import { IDS_PER_STATEMENT, runBatch } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
-import { clients, notifications, reminders, tenants, users } from "../db/schema/index.ts";
+import {
+  checklist_items,
+  clients,
+  notifications,
+  reminders,
+  tenants,
+  users,
+  visa_applications,
+} from "../db/schema/index.ts";
 import type { AppDeps } from "../lib/context.ts";
 import { todayIn } from "../lib/fields.ts";
 import type { NotificationHub } from "./hub.ts";
@@ -29,7 +38,12 @@ export type ScheduledResult = {
   tenants: number;
   /** Tenants whose run failed; the others still ran (the next run retries them). */
   failed: { tenant_id: string; error: string }[];
-  created: { reminder_due: number; visa_expiry: number; passport_expiry: number };
+  created: {
+    reminder_due: number;
+    visa_expiry: number;
+    passport_expiry: number;
+    document_due: number;
+  };
 };
 
 function addDays(date: string, days: number): string {
@@ -144,6 +158,47 @@ export async function scheduledDrafts(
       }
     }
   }
+
+  // Documents past their due date on applications still in progress: the
+  // application's assignee, then the client's consultant, then the branch admins.
+  const overdue = await db.select({
+    id: checklist_items.id,
+    name: checklist_items.name,
+    due: checklist_items.due_date,
+    applicationId: visa_applications.id,
+    assignee: visa_applications.assigned_to,
+    client: person,
+  }).from(checklist_items)
+    .innerJoin(visa_applications, eq(visa_applications.id, checklist_items.visa_application_id))
+    .innerJoin(clients, eq(clients.id, checklist_items.client_id))
+    .where(and(
+      eq(checklist_items.tenant_id, tenant.id),
+      isNull(checklist_items.deleted_at),
+      inArray(checklist_items.status, ["requested", "rejected"]),
+      lte(checklist_items.due_date, today),
+      gte(checklist_items.due_date, addDays(today, -REMINDER_LOOKBACK_DAYS)),
+      notInArray(visa_applications.status, ["granted", "refused", "withdrawn"]),
+      liveClient,
+    ));
+  for (const item of overdue) {
+    for (
+      const recipientId of recipients(item.client.branch_id, item.assignee, item.client.assigned_to)
+    ) {
+      drafts.push({
+        ...base,
+        recipientId,
+        type: "document_due",
+        title: `${item.name} for ${clientName(item.client)} was due on ${item.due}`,
+        meta: {
+          checklist_item_id: item.id,
+          visa_application_id: item.applicationId,
+          client_id: item.client.id,
+          due_date: item.due,
+        },
+        dedupeKey: `document_due:${item.id}:${item.due}`,
+      });
+    }
+  }
   return drafts;
 }
 
@@ -168,7 +223,7 @@ export async function runScheduledNotifications(
   const result: ScheduledResult = {
     tenants: 0,
     failed: [],
-    created: { reminder_due: 0, visa_expiry: 0, passport_expiry: 0 },
+    created: { reminder_due: 0, visa_expiry: 0, passport_expiry: 0, document_due: 0 },
   };
   const active = await db.select().from(tenants).where(eq(tenants.is_active, true));
   for (const tenant of active) {

@@ -265,7 +265,12 @@ Deno.test("scheduled job: due reminders and expiring visas and passports, once e
 
   await s.step("the first run notifies each event's person", async () => {
     const result = await run();
-    assert.deepEqual(result.created, { reminder_due: 1, visa_expiry: 2, passport_expiry: 1 });
+    assert.deepEqual(result.created, {
+      reminder_due: 1,
+      visa_expiry: 2,
+      passport_expiry: 1,
+      document_due: 0,
+    });
     const mine = await inbox(t, w.users.consultant.id);
     assert.deepEqual(mine.map((n) => n.type).sort(), [
       "passport_expiry",
@@ -283,7 +288,12 @@ Deno.test("scheduled job: due reminders and expiring visas and passports, once e
     const before = await countRows(t.db, "notifications");
     for (let i = 0; i < 3; i++) {
       const result = await run();
-      assert.deepEqual(result.created, { reminder_due: 0, visa_expiry: 0, passport_expiry: 0 });
+      assert.deepEqual(result.created, {
+        reminder_due: 0,
+        visa_expiry: 0,
+        passport_expiry: 0,
+        document_due: 0,
+      });
     }
     await Promise.all([run(), run()]);
     assert.equal(await countRows(t.db, "notifications"), before);

@@ -83,6 +83,27 @@ export function visaApplicationNotifications(
   }]);
 }
 
+/**
+ * A checklist move that leaves every required document verified (none left to
+ * collect or check): the application's assignee is told it is ready to lodge.
+ */
+export function checklistCompleteNotifications(
+  actor: Actor,
+  complete: { before: boolean; after: boolean },
+  application: { id: string; tenant_id: string; client_id: string; assigned_to: string | null },
+  clientName: string,
+): NotificationDraft[] {
+  if (complete.before || !complete.after || !application.assigned_to) return [];
+  return toOthers(actor, [{
+    tenantId: application.tenant_id,
+    recipientId: application.assigned_to,
+    type: "application_ready",
+    title: `Ready to lodge: every document for ${clientName} is verified`,
+    meta: { visa_application_id: application.id, client_id: application.client_id },
+    createdBy: actor.userId,
+  }]);
+}
+
 /** An application's stage or status move: its assignee is told. */
 export function applicationNotifications(
   actor: Actor,

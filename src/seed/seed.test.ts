@@ -477,7 +477,12 @@ Deno.test("scaled clients follow the same rules as the rest", async (t) => {
 
   await t.step("the scheduled job finds nothing left to send", async () => {
     const result = await runScheduledNotifications(db, localHub(), DEFAULT_REFERENCE_DATE);
-    assert.deepEqual(result.created, { reminder_due: 0, visa_expiry: 0, passport_expiry: 0 });
+    assert.deepEqual(result.created, {
+      reminder_due: 0,
+      visa_expiry: 0,
+      passport_expiry: 0,
+      document_due: 0,
+    });
     const sent = await count(
       db,
       `SELECT count(*) AS n FROM notifications WHERE dedupe_key IS NOT NULL`,

@@ -15,6 +15,8 @@ export const NOTIFICATION_TYPES = [
   "passport_expiry",
   "application_updated",
   "reminder_due",
+  "document_due",
+  "application_ready",
 ] as const;
 export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
 

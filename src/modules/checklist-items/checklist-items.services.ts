@@ -22,6 +22,10 @@ import type { RequestMeta } from "../../lib/request-meta.ts";
 import { softDeleteSteps } from "../../lib/soft-delete.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
+import { runBatchAndNotify } from "../../notifications/notify.ts";
+import { checklistCompleteNotifications } from "../../notifications/triggers.ts";
+import { getClient } from "../clients/clients.selectors.ts";
+import type { DocumentCounts } from "../visa-applications/visa-applications.schemas.ts";
 import { getVisaApplication } from "../visa-applications/visa-applications.selectors.ts";
 import type {
   ChecklistItem,
@@ -117,7 +121,7 @@ export async function updateChecklistItem(
   itemId: string,
   input: z.infer<typeof UpdateChecklistItemSchema>,
 ): Promise<ChecklistItem> {
-  await getVisaApplication(db, scope, applicationId);
+  const application = await getVisaApplication(db, scope, applicationId);
   const before = await getChecklistItem(db, scope, applicationId, itemId);
   const status = input.status ?? before.status;
   const moves = status !== before.status;
@@ -149,7 +153,16 @@ export async function updateChecklistItem(
     after,
   });
   if (update.steps.length === 0) return before;
-  await runBatch(db, [
+  const notices = checklistCompleteNotifications(
+    scope.actor,
+    {
+      before: isComplete(application.documents),
+      after: isComplete(countsAfter(application.documents, before, update.row)),
+    },
+    application,
+    await clientNameOf(db, scope, application.client_id),
+  );
+  await runBatchAndNotify(db, meta, [
     guard(
       sql`EXISTS (SELECT 1 FROM ${checklist_items} WHERE ${
         and(eq(checklist_items.id, itemId), eq(checklist_items.status, before.status))
@@ -157,8 +170,40 @@ export async function updateChecklistItem(
       new ApiError(409, "conflict", "The item changed while this request ran; reload and retry."),
     ),
     ...update.steps,
-  ]);
+  ], notices);
   return update.row;
+}
+
+const isComplete = (c: DocumentCounts) => c.required > 0 && c.verified === c.required;
+
+/** What one item's change does to its application's counts. */
+function countsAfter(
+  counts: DocumentCounts,
+  before: ChecklistItem,
+  after: ChecklistItem,
+): DocumentCounts {
+  const weigh = (item: ChecklistItem, sign: number) => {
+    if (!item.required || item.status === "waived") {
+      return { required: 0, received: 0, verified: 0 };
+    }
+    return {
+      required: sign,
+      received: item.status === "received" || item.status === "verified" ? sign : 0,
+      verified: item.status === "verified" ? sign : 0,
+    };
+  };
+  const out = weigh(before, -1);
+  const add = weigh(after, 1);
+  return {
+    required: counts.required + out.required + add.required,
+    received: counts.received + out.received + add.received,
+    verified: counts.verified + out.verified + add.verified,
+  };
+}
+
+async function clientNameOf(db: Database, scope: TenantScope, clientId: string): Promise<string> {
+  const client = await getClient(db, scope, clientId);
+  return `${client.first_name} ${client.last_name}`;
 }
 
 /** Soft-deletes an item (branch_admin and up): it leaves the checklist and its counts. */

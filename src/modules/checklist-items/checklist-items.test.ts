@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { type NotificationType, notifications } from "../../db/schema/index.ts";
+import { runScheduledNotifications } from "../../notifications/scheduled.ts";
 import {
   assertError,
   auditOf,
@@ -249,6 +252,63 @@ Deno.test("checklist statuses follow their machine and drive the application's c
     );
     const still = await call(t, "GET", `${path}/documents/${passport.id}`, { token });
     assert.equal(still.body.status, "verified");
+  });
+  t.close();
+});
+
+Deno.test("checklist alerts: a document past due, and an application ready to lodge", async (s) => {
+  const t = await createTestApp();
+  const w = await buildWorld(t);
+  const { path } = await setUp(t, w);
+  await call(t, "PATCH", path, {
+    token: w.tokens.consultant,
+    body: { assigned_to: w.users.consultant.id },
+  });
+  const [passport, coe] = itemsOf(
+    await call(t, "GET", `${path}/documents`, { token: w.tokens.consultant }),
+  );
+  const alerts = async (type: NotificationType) =>
+    (await t.db.select().from(notifications).where(eq(notifications.type, type)))
+      .map((n) => n.recipient_id);
+
+  await s.step("a document past its due date alerts the assignee once", async () => {
+    await call(t, "PATCH", `${path}/documents/${passport.id}`, {
+      token: w.tokens.consultant,
+      body: { due_date: "2026-01-02" },
+    });
+    const first = await runScheduledNotifications(
+      t.db,
+      t.deps.hub,
+      new Date("2026-01-05T12:00:00Z"),
+    );
+    assert.equal(first.created.document_due, 1);
+    assert.deepEqual(await alerts("document_due"), [w.users.consultant.id]);
+    const again = await runScheduledNotifications(
+      t.db,
+      t.deps.hub,
+      new Date("2026-01-05T12:05:00Z"),
+    );
+    assert.equal(again.created.document_due, 0, "idempotent");
+  });
+
+  await s.step("verifying the last required document says the application is ready", async () => {
+    const move = (id: string, status: string) =>
+      call(t, "PATCH", `${path}/documents/${id}`, {
+        token: w.tokens.branchAdmin,
+        body: { status },
+      });
+    for (const status of ["received", "verified"]) await move(passport.id, status);
+    assert.deepEqual(await alerts("application_ready"), [], "one document is still missing");
+    await move(coe.id, "received");
+    const last = await move(coe.id, "verified");
+    assert.equal(last.status, 200, last.text);
+    assert.deepEqual(await alerts("application_ready"), [w.users.consultant.id]);
+    const overdue = await runScheduledNotifications(
+      t.db,
+      t.deps.hub,
+      new Date("2026-01-06T12:00:00Z"),
+    );
+    assert.equal(overdue.created.document_due, 0, "a received document is no longer due");
   });
   t.close();
 });
