@@ -9,7 +9,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { auditStatement } from "../audit/audit.ts";
 import { tenants } from "../db/schema/index.ts";
 import type { AppEnv } from "../lib/context.ts";
-import { ApiError } from "../lib/errors.ts";
+import { ApiError, notFound } from "../lib/errors.ts";
 import { isUuid } from "../lib/ids.ts";
 import { limitRequest } from "../lib/middleware.ts";
 import { requestMeta } from "../lib/request-meta.ts";
@@ -20,6 +20,7 @@ import {
   scopeOf,
   type TenantScope,
 } from "../scope/scope.ts";
+import { verifyDownloadLink } from "./download-links.ts";
 import { liveActor } from "./live-actor.ts";
 import { redeemStreamTicket } from "./stream-tickets.ts";
 import { verifyAccessToken } from "./tokens.ts";
@@ -42,6 +43,23 @@ export async function authenticate(c: Context<AppEnv>, token: string): Promise<A
   const claims = await verifyAccessToken(token, keys, config, clock());
   if ("code" in claims) throw unauthorized(claims.code, claims.message);
   return await liveActor(c.get("deps").db, claims.sub, claims.sid, clock());
+}
+
+/**
+ * The user a download link acts as. A bad, expired or foreign link, or one
+ * presented by another signed-in user, finds no file: 404, like any file
+ * outside the caller's scope.
+ */
+async function linkActor(c: Context<AppEnv>, link: string): Promise<Actor> {
+  const { keys, config, clock, db } = c.get("deps");
+  const fileNotFound = notFound("File");
+  const who = await verifyDownloadLink(link, keys, config, c.req.param("id") ?? "", clock());
+  if (!who) throw fileNotFound;
+  if (c.req.header("authorization")) {
+    const caller = await authenticate(c, bearerToken(c));
+    if (caller.userId !== who.userId) throw fileNotFound;
+  }
+  return await liveActor(db, who.userId, who.sessionId, clock());
 }
 
 /** Resolves X-Tenant-ID for a platform admin: an unknown tenant is a 404. */
@@ -69,15 +87,18 @@ async function namedTenant(c: Context<AppEnv>, actor: Actor): Promise<string | n
  * its outcome, so an agency can see when the platform looked at its data.
  */
 export function requireAuth(
-  options: { streamTicket?: boolean; tenant?: boolean } = {},
+  options: { streamTicket?: boolean; downloadLink?: boolean; tenant?: boolean } = {},
 ): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const deps = c.get("deps");
     const ticket = options.streamTicket ? c.req.query("ticket") : undefined;
+    const link = options.downloadLink ? c.req.query("link") : undefined;
     let actor: Actor;
     try {
       actor = ticket
         ? await redeemStreamTicket(deps.db, ticket, deps.clock())
+        : link
+        ? await linkActor(c, link)
         : await authenticate(c, bearerToken(c));
     } catch (error) {
       // A refused credential is an anonymous call: guessing tokens costs the IP.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
-import { type NotificationType, notifications } from "../../db/schema/index.ts";
+import { notifications, type NotificationType } from "../../db/schema/index.ts";
 import { runScheduledNotifications } from "../../notifications/scheduled.ts";
 import {
   assertError,

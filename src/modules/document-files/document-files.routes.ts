@@ -7,7 +7,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { HonoRequest, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../lib/context.ts";
-import { tenantScope } from "../../auth/middleware.ts";
+import { DOWNLOAD_LINK_TTL_SECONDS, signDownloadLink } from "../../auth/download-links.ts";
+import { requireAuth, tenantScope } from "../../auth/middleware.ts";
 import { authenticatedRoute } from "../../lib/crud-routes.ts";
 import { ApiError } from "../../lib/errors.ts";
 import { requestMeta } from "../../lib/request-meta.ts";
@@ -23,10 +24,11 @@ import { ItemParamsSchema } from "../checklist-items/checklist-items.schemas.ts"
 import {
   DocumentFilePageSchema,
   DocumentFileSchema,
+  DownloadLinkSchema,
   ListFilesQuerySchema,
   UploadFormSchema,
 } from "./document-files.schemas.ts";
-import { listItemFiles } from "./document-files.selectors.ts";
+import { getStoredFile, listItemFiles } from "./document-files.selectors.ts";
 import {
   deleteFile,
   downloadFile,
@@ -77,12 +79,28 @@ const list = createRoute({
   request: { params: ItemParamsSchema, query: ListFilesQuerySchema },
   responses: { 200: jsonResponse(DocumentFilePageSchema, "A page of files"), ...readErrors },
 });
+const link = createRoute({
+  ...common,
+  method: "post",
+  path: "/files/{id}/link",
+  summary: "A one-minute download link for a browser",
+  description: "For `<a href>` and other callers that cannot send a header. The link acts as " +
+    "you, in this session, for this file only; the file is looked up in your scope when it is " +
+    "used. Another signed-in user presenting it, or anyone after it expires, gets 404.",
+  request: { params: IdParamsSchema },
+  responses: { 201: jsonResponse(DownloadLinkSchema, "The link"), ...writeErrors },
+});
 const download = createRoute({
   ...common,
+  middleware: requireAuth({ tenant: true, downloadLink: true }),
   method: "get",
   path: "/files/{id}",
   summary: "Download a file (audited)",
-  request: { params: IdParamsSchema },
+  description: "With the Authorization header, or with `?link=` from POST /files/{id}/link.",
+  request: {
+    params: IdParamsSchema,
+    query: z.object({ link: z.string().max(2000).optional() }),
+  },
   responses: {
     200: {
       description: "The file's bytes, as an attachment",
@@ -159,6 +177,16 @@ export const documentFilesRouter = createRouter()
       }`,
       "Cache-Control": "private, no-store",
     });
+  })
+  .openapi(link, async (c) => {
+    const { keys, config, clock, db } = c.get("deps");
+    const scope = tenantScope(c);
+    const file = await getStoredFile(db, scope, c.req.valid("param").id);
+    const token = await signDownloadLink(keys, config, scope.actor, file.id, clock());
+    return c.json({
+      url: `/api/v1/files/${file.id}?link=${token}`,
+      expires_in: DOWNLOAD_LINK_TTL_SECONDS,
+    }, 201);
   })
   .openapi(remove, async (c) => {
     await deleteFile(c.get("deps").db, tenantScope(c), requestMeta(c), c.req.valid("param").id);

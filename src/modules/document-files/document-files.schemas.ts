@@ -31,6 +31,13 @@ export const UploadFormSchema = z.object({
   file: z.any().openapi({ type: "string", format: "binary", description: "The document." }),
 }).openapi("DocumentUpload");
 
+export const DownloadLinkSchema = z.object({
+  url: z.string().openapi({
+    example: "/api/v1/files/0193c0de-0000-7000-8000-000000000080?link=eyJ…",
+  }),
+  expires_in: z.number().int().openapi({ example: 60 }),
+}).openapi("DownloadLink");
+
 export const ListFilesQuerySchema = z.object({ ...pageQueryFields });
 export type ListFilesQuery = z.infer<typeof ListFilesQuerySchema>;
 

@@ -136,6 +136,31 @@ Deno.test("a document is stored, hashed, listed, downloaded and deleted, all aud
     }
   });
 
+  await s.step("a one-minute link downloads without a header, only for its user", async () => {
+    const made = await call(t, "POST", `/api/v1/files/${stored.body.id}/link`, {
+      token: w.tokens.consultant,
+    });
+    assert.equal(made.status, 201, made.text);
+    const url = made.body.url as string;
+    const plain = await t.app.request(url);
+    assert.equal(plain.status, 200);
+    assert.deepEqual(new Uint8Array(await plain.arrayBuffer()), PDF);
+    const other = await call(t, "GET", url, { token: w.tokens.superAdmin });
+    assertError(other, 404);
+    const forged = await call(t, "GET", `${url.slice(0, -4)}AAAA`);
+    assertError(forged, 404);
+    const elsewhere = url.replace(stored.body.id, "0193c0de-0000-7000-8000-000000000081");
+    assertError(await call(t, "GET", elsewhere), 404);
+    assertError(
+      await call(t, "POST", `/api/v1/files/${stored.body.id}/link`, {
+        token: w.tokens.consultantB,
+      }),
+      404,
+    );
+    t.advance(61_000);
+    assertError(await call(t, "GET", url), 404);
+  });
+
   await s.step("outside the scope every route is 404 and nothing is stored", async () => {
     const rows = await countRows(t.db, "document_files");
     for (const who of OUTSIDE) {
