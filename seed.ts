@@ -7,6 +7,7 @@
  *                  [--reference-date YYYY-MM-DD] [--quiet]
  * @module
  */
+import { localFileStore } from "./src/files/local-file-store.ts";
 import { parseArgs } from "node:util";
 import { scryptHasher } from "./src/auth/passwords.ts";
 import { loadConfig } from "./src/config.ts";
@@ -132,7 +133,8 @@ if (!args.quiet) {
     })…`,
   );
 }
-const summary = await seedDatabase({ db, run: libsqlRunner(client) }, options, {
+const files = localFileStore(config.filesDir);
+const summary = await seedDatabase({ db, run: libsqlRunner(client), files }, options, {
   passwords: scryptHasher(),
   log: args.quiet ? undefined : (line) => console.log(line),
 });

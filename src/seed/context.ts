@@ -172,6 +172,8 @@ export type TenantContext = {
   market: Market;
   rows: SeedRows;
   notifications: PendingNotification[];
+  /** The bytes of the seeded documents, stored after the tenant's rows. */
+  files: { key: string; bytes: Uint8Array; type: string }[];
   /** The one scrypt hash every seeded staff login shares (hashed once per run). */
   staffPasswordHash: string;
   platformAdmin: SeedActor;
@@ -182,7 +184,7 @@ export const SEED_REQUEST = { requestId: "seed", ip: "127.0.0.1" } as const;
 
 /** A fresh tenant context; its randomness depends only on (seed, tenant number). */
 export function tenantContext(
-  shared: Omit<TenantContext, "no" | "rng" | "market" | "rows" | "notifications">,
+  shared: Omit<TenantContext, "no" | "rng" | "market" | "rows" | "notifications" | "files">,
   no: number,
   markets: readonly Market[],
   locales: readonly string[],
@@ -196,5 +198,6 @@ export function tenantContext(
     market: markets[(no - 1) % markets.length],
     rows: new SeedRows(SEED_REQUEST, rng),
     notifications: [],
+    files: [],
   };
 }

@@ -105,6 +105,7 @@ export async function seedDatabase(
     buildCasework(ctx, org, reference, plans);
     addTriggerNotifications(ctx, counters);
     await writeRows(target.run, ctx.rows.tables, maxParams);
+    for (const file of ctx.files) await target.files?.put(file.key, file.bytes, file.type);
     addCounts(counts, ctx.rows.counts());
     if (options.scale > 1) {
       bulkTenants.push(bulkTenantOf(MARKETS.indexOf(ctx.market), org, reference));

@@ -15,6 +15,7 @@ import {
   checklist_items,
   type ChecklistStatus,
   clients,
+  document_files,
   reminders,
   type TaskComment,
   tasks,
@@ -28,6 +29,8 @@ import {
   taskNotifications,
   visaApplicationNotifications,
 } from "../notifications/triggers.ts";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { fileKey } from "../files/file-store.ts";
 import { CLIENT_TASKS, OFFICE_TASKS, REMINDER_MESSAGES, TASK_COMMENTS } from "./catalog.ts";
 import type { ClientPlan } from "./clients.ts";
 import type { SeedActor, TenantContext } from "./context.ts";
@@ -155,6 +158,58 @@ function seededItemPath(
   return done;
 }
 
+/** A small generated scan: a one-page PDF, or for photos a 1×1 PNG. */
+function documentBytes(item: ChecklistRow): { bytes: Uint8Array; type: string; ext: string } {
+  if (/photo/i.test(item.name)) {
+    const png = "89504e470d0a1a0a0000000d4948445200000001000000010806000000" +
+      "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082";
+    return {
+      bytes: Uint8Array.from(png.match(/../g)!, (h) => parseInt(h, 16)),
+      type: "image/png",
+      ext: "png",
+    };
+  }
+  const text = `%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n` +
+    `2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n` +
+    `3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n` +
+    `% ${item.name} (seeded)\ntrailer<</Root 1 0 R>>\n%%EOF\n`;
+  return { bytes: new TextEncoder().encode(text), type: "application/pdf", ext: "pdf" };
+}
+
+/** The document that moved an item to received, stored as the upload route stores it. */
+function seedDocument(ctx: TenantContext, item: ChecklistRow, by: SeedActor, atMs: number): void {
+  const { bytes, type, ext } = documentBytes(item);
+  const id = ctx.rng.id(atMs);
+  const key = fileKey(item.tenant_id, id);
+  const name = `${item.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.${ext}`;
+  const row = ctx.rows.add(document_files, {
+    id,
+    tenant_id: item.tenant_id,
+    client_id: item.client_id,
+    checklist_item_id: item.id,
+    name,
+    content_type: type,
+    size: bytes.length,
+    sha256: Array.from(sha256(bytes), (b) => b.toString(16).padStart(2, "0")).join(""),
+    storage_key: key,
+    created_at: ctx.clock.iso(atMs),
+    updated_at: ctx.clock.iso(atMs),
+    created_by: by.userId,
+    updated_by: by.userId,
+    deleted_at: null,
+    deleted_by: null,
+  });
+  const { storage_key: _key, ...shown } = row;
+  ctx.rows.audit(by, atMs, {
+    tenantId: item.tenant_id,
+    action: "upload",
+    entityType: "document_file",
+    entityId: id,
+    after: shown,
+  });
+  ctx.files.push({ key, bytes, type });
+}
+
 /** Moves each item along its path as the PATCH would, between creation and the status move. */
 function moveChecklist(
   ctx: TenantContext,
@@ -170,6 +225,7 @@ function moveChecklist(
     path.forEach((next, i) => {
       const at = fromMs + Math.round((span * (i + 1)) / (path.length + 1)) - items.length +
         item.position;
+      if (next === "received") seedDocument(ctx, item, mover, at);
       ctx.rows.updated(
         checklist_items,
         item,

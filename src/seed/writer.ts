@@ -12,6 +12,7 @@ import { getTableColumns, getTableName, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { runBatch } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
+import type { FileStore } from "../files/file-store.ts";
 import {
   agents,
   application_stages,
@@ -27,6 +28,7 @@ import {
   client_proficiencies,
   client_qualifications,
   clients,
+  document_files,
   notifications,
   regions,
   reminders,
@@ -65,6 +67,7 @@ export const WRITE_ORDER: SQLiteTable[] = [
   client_notes,
   visa_applications,
   checklist_items,
+  document_files,
   applications,
   tasks,
   reminders,
@@ -78,7 +81,12 @@ export type Statement = { sql: string; args?: InValue[] };
 export type BatchRunner = (statements: Statement[]) => Promise<number[]>;
 
 /** Where the seed writes: drizzle for reads, a batch runner for the bulk writes. */
-export type SeedTarget = { db: Database; run: BatchRunner };
+export type SeedTarget = {
+  db: Database;
+  run: BatchRunner;
+  /** Where the seeded documents' bytes go; without one only their rows are written. */
+  files?: FileStore;
+};
 
 /** The batch runner of a libSQL client (embedded or remote). */
 export function libsqlRunner(client: Client): BatchRunner {
