@@ -7,13 +7,12 @@
  *                  [--reference-date YYYY-MM-DD] [--quiet]
  * @module
  */
-import { localFileStore } from "./src/files/local-file-store.ts";
 import { parseArgs } from "node:util";
 import { scryptHasher } from "./src/auth/passwords.ts";
 import { loadConfig } from "./src/config.ts";
 import { isLocalFile } from "./src/db/libsql.ts";
 import { calendarDate } from "./src/lib/fields.ts";
-import { openDatabase } from "./src/deno-deps.ts";
+import { fileStoreOf, openDatabase } from "./src/deno-deps.ts";
 import { DEFAULT_REFERENCE_DATE, DEFAULT_SEED, seedDatabase } from "./src/seed/seed-database.ts";
 import { STAFF_EMAIL_DOMAIN, STAFF_PASSWORD } from "./src/seed/tenancy.ts";
 import { existingData, libsqlRunner, wipeDatabase, WRITE_ORDER } from "./src/seed/writer.ts";
@@ -133,7 +132,7 @@ if (!args.quiet) {
     })…`,
   );
 }
-const files = localFileStore(config.filesDir);
+const files = fileStoreOf(config);
 const summary = await seedDatabase({ db, run: libsqlRunner(client), files }, options, {
   passwords: scryptHasher(),
   log: args.quiet ? undefined : (line) => console.log(line),

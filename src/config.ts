@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import type { S3Options } from "./files/s3-file-store.ts";
 
 const intFrom = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
@@ -35,6 +36,11 @@ const EnvSchema = z.object({
   FILES_DIR: z.string().min(1).default("data/files"),
   FILE_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1_048_576),
   FILE_TYPES: z.string().default("application/pdf,image/png,image/jpeg"),
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default("auto"),
   SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).default(5),
   SSE_HEARTBEAT_SECONDS: z.coerce.number().min(0.01).max(25).default(20),
   NOTIFICATION_POLL_MS: intFrom(1000),
@@ -100,8 +106,10 @@ export type Config = {
   region: RegionConfig;
   jwtPrivateJwk?: string;
   jwtKeyFile: string;
-  /** Where the Deno entry stores uploaded files. */
+  /** Where the Deno entry stores uploaded files without an S3 store. */
   filesDir: string;
+  /** An S3-compatible store for uploaded files, when S3_* are set. */
+  s3?: S3Options;
   seedAdmin: { email: string; password: string };
   /** How often an instance polls for notifications written by other instances (0: never). */
   notificationPollMs: number;
@@ -132,10 +140,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jwtPrivateJwk: e.JWT_PRIVATE_JWK,
     jwtKeyFile: e.JWT_KEY_FILE,
     filesDir: e.FILES_DIR,
+    s3: s3From(e),
     seedAdmin: { email: e.SEED_ADMIN_EMAIL.toLowerCase(), password: e.SEED_ADMIN_PASSWORD },
     notificationPollMs: e.NOTIFICATION_POLL_MS,
     scheduleIntervalSeconds: e.SCHEDULE_INTERVAL_SECONDS,
     app: appConfigFrom(e),
+  };
+}
+
+function s3From(e: z.infer<typeof EnvSchema>): S3Options | undefined {
+  const given = [e.S3_ENDPOINT, e.S3_BUCKET, e.S3_ACCESS_KEY_ID, e.S3_SECRET_ACCESS_KEY];
+  if (given.every((v) => v === undefined)) return undefined;
+  if (!e.S3_ENDPOINT || !e.S3_BUCKET || !e.S3_ACCESS_KEY_ID || !e.S3_SECRET_ACCESS_KEY) {
+    throw new Error(
+      "Invalid environment: S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together",
+    );
+  }
+  return {
+    endpoint: e.S3_ENDPOINT,
+    bucket: e.S3_BUCKET,
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    region: e.S3_REGION,
   };
 }
 

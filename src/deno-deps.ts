@@ -11,7 +11,9 @@ import type { Config } from "./config.ts";
 import { isLocalFile, type LibsqlDatabase, openLibsql } from "./db/libsql.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import type { AppDeps } from "./lib/context.ts";
+import type { FileStore } from "./files/file-store.ts";
 import { localFileStore } from "./files/local-file-store.ts";
+import { s3FileStore } from "./files/s3-file-store.ts";
 import { jsonLog } from "./lib/json-log.ts";
 import { memoryRateLimiter } from "./lib/rate-limit.ts";
 import { regionClientIp, type RegionDatabase, regionDatabase } from "./regions/region-database.ts";
@@ -54,6 +56,11 @@ export async function openDatabase(
   return opened;
 }
 
+/** Uploaded files: an S3-compatible store when configured, else FILES_DIR. */
+export function fileStoreOf(config: Config): FileStore {
+  return config.s3 ? s3FileStore(config.s3) : localFileStore(config.filesDir);
+}
+
 /** Everything the Deno entry injects into createApp, and the database it serves. */
 export async function denoDeps(
   config: Config,
@@ -62,7 +69,7 @@ export async function denoDeps(
   const deps: AppDeps = {
     db: database.db,
     sessions: database.sessions,
-    files: localFileStore(config.filesDir),
+    files: fileStoreOf(config),
     config: config.app,
     keys: await loadSigningKeys(config),
     passwords: scryptHasher(),

@@ -3,7 +3,8 @@
  * Deno: the database from the client factory (Turso over HTTP or D1), the signing
  * key from a secret, the per-user Durable Object hub, rate-limit counters in a
  * Durable Object per key (shared by every isolate), and a per-isolate stream
- * registry (the Durable Object enforces the stream cap across isolates).
+ * registry (the Durable Object enforces the stream cap across isolates), and
+ * uploaded documents in an R2 bucket.
  * @module
  */
 import { signingKeysFromJwk } from "./auth/keys.ts";
@@ -13,6 +14,8 @@ import { type EdgeDatabaseEnv, openEdgeDatabase } from "./db/edge.ts";
 import type { MigrationLedger } from "./db/schema-version.ts";
 import type { DurableObjectNamespace } from "./edge/cloudflare.ts";
 import { durableObjectHub } from "./edge/durable-object-hub.ts";
+import { type R2Bucket, r2FileStore } from "./edge/r2-file-store.ts";
+import { s3FileStore } from "./files/s3-file-store.ts";
 import { durableObjectRateLimiter, type RateLimitCounter } from "./edge/rate-limit-counter.ts";
 import type { UserNotifications } from "./edge/user-notifications.ts";
 import type { AppDeps } from "./lib/context.ts";
@@ -23,6 +26,8 @@ import { streamRegistry } from "./notifications/stream.ts";
 export type WorkerEnv = EdgeDatabaseEnv & {
   USER_NOTIFICATIONS: DurableObjectNamespace<UserNotifications>;
   RATE_LIMITS: DurableObjectNamespace<RateLimitCounter>;
+  /** Uploaded documents; without the binding the file routes answer 503. */
+  FILES?: R2Bucket;
   JWT_PRIVATE_JWK?: string;
   [name: string]: unknown;
 };
@@ -52,6 +57,7 @@ export async function workerDeps(
     streams: streamRegistry(config.app.sseMaxStreamsPerUser),
     rateLimiter: durableObjectRateLimiter(env.RATE_LIMITS, jsonLog),
     sessions,
+    files: env.FILES ? r2FileStore(env.FILES) : config.s3 ? s3FileStore(config.s3) : undefined,
     clock: () => new Date(),
     // Set by Cloudflare's edge for every request; a client cannot forge it there.
     clientIp: (request) => request.headers.get("cf-connecting-ip") ?? "unknown",

@@ -258,6 +258,50 @@ Deno.test({
         assert.equal(only.id, ids.clientA);
       });
 
+      await step("documents: a checklist item's file is stored in R2 and downloaded", async () => {
+        const category = await created("/visa-categories", w.platform, {
+          name: "Visitor",
+          code: "VISITOR",
+        }, ids.tenant);
+        const type = await created("/visa-types", w.platform, {
+          visa_category_id: category.id,
+          name: "Visitor visa",
+          code: "600",
+          checklist: [{ item: "Passport", required: true }],
+        }, ids.tenant);
+        const application = await created("/visa-applications", w.consultant, {
+          client_id: ids.clientA,
+          visa_type_id: type.id,
+        });
+        assert.deepEqual(application.documents, { required: 1, received: 0, verified: 0 });
+        const items = await api("GET", `/visa-applications/${application.id}/documents`, {
+          token: w.consultant,
+        });
+        const [item] = items.body.results as { id: string }[];
+        const upload = (bytes: Uint8Array, name: string) => {
+          const form = new FormData();
+          form.append("file", new File([bytes as BlobPart], name));
+          return fetch(
+            `${base}/api/v1/visa-applications/${application.id}/documents/${item.id}/files`,
+            { method: "POST", headers: { authorization: `Bearer ${w.consultant}` }, body: form },
+          );
+        };
+        const pdf = new TextEncoder().encode("%PDF-1.7\n% edge passport\n%%EOF\n");
+        const refused = await upload(new TextEncoder().encode("plain text"), "note.txt");
+        assert.equal(refused.status, 415);
+        assert.equal((await refused.json()).error, "unsupported_file_type");
+        const stored = await upload(pdf, "passport.pdf");
+        assert.equal(stored.status, 201);
+        const file = await stored.json();
+        const download = await fetch(`${base}/api/v1/files/${file.id}`, {
+          headers: { authorization: `Bearer ${w.consultant}` },
+        });
+        assert.equal(download.status, 200);
+        assert.deepEqual(new Uint8Array(await download.arrayBuffer()), pdf);
+        const outsider = await api("GET", `/files/${file.id}`, { token: w.platform });
+        assert.equal(outsider.status, 400, "a platform admin must name the tenant");
+      });
+
       await step(
         "D1 read replication: every answer carries a Leopard-Bookmark that reads see again",
         async () => {
