@@ -2,7 +2,7 @@ CREATE TABLE `document_files` (
 	`id` text PRIMARY KEY NOT NULL,
 	`tenant_id` text NOT NULL,
 	`client_id` text NOT NULL,
-	`checklist_item_id` text NOT NULL,
+	`checklist_item_id` text,
 	`name` text NOT NULL,
 	`content_type` text NOT NULL,
 	`size` integer NOT NULL,
@@ -19,4 +19,5 @@ CREATE TABLE `document_files` (
 	FOREIGN KEY (`checklist_item_id`) REFERENCES `checklist_items`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `document_files_item_idx` ON `document_files` (`checklist_item_id`,`created_at`);
+CREATE INDEX `document_files_item_idx` ON `document_files` (`checklist_item_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `document_files_client_idx` ON `document_files` (`client_id`,`created_at`);

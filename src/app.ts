@@ -48,7 +48,9 @@ export const PRIMARY_PATHS: ReadonlySet<string> = new Set([`${API_PREFIX}/notifi
  * authenticates and is limited per user and tenant (requireAuth).
  */
 /** The multipart upload route (its own body type and size limit). */
-const UPLOAD_PATH = new RegExp(`^${API_PREFIX}/visa-applications/[^/]+/documents/[^/]+/files/?$`);
+const UPLOAD_PATH = new RegExp(
+  `^${API_PREFIX}/(visa-applications/[^/]+/documents/[^/]+|clients/[^/]+)/files/?$`,
+);
 const isUploadPath = (path: string) => UPLOAD_PATH.test(path);
 
 /**

@@ -53,7 +53,8 @@ export const document_files = sqliteTable("document_files", {
   id: idColumn(),
   tenant_id: text("tenant_id").notNull().references(() => tenants.id),
   client_id: text("client_id").notNull().references(() => clients.id),
-  checklist_item_id: text("checklist_item_id").notNull().references(() => checklist_items.id),
+  /** The item it is evidence for; null for a file kept on the client itself (a passport scan). */
+  checklist_item_id: text("checklist_item_id").references(() => checklist_items.id),
   name: text("name").notNull(),
   /** The type the bytes were recognised as (magic numbers), not the one the upload claimed. */
   content_type: text("content_type").notNull(),
@@ -64,4 +65,5 @@ export const document_files = sqliteTable("document_files", {
   ...softDeleteColumns(),
 }, (t) => [
   index("document_files_item_idx").on(t.checklist_item_id, t.created_at),
+  index("document_files_client_idx").on(t.client_id, t.created_at),
 ]);

@@ -1,6 +1,7 @@
 /**
  * Files of checklist items: `POST|GET /visa-applications/{id}/documents/{item_id}/files`
- * (multipart upload, list) and `GET|DELETE /files/{id}` (download, soft delete).
+ * (multipart upload, list), of clients themselves: `POST|GET /clients/{client_id}/files`,
+ * and `GET|DELETE /files/{id}` (download, soft delete), `POST /files/{id}/link`.
  * Scope is checked on every call, downloads included: outside it a file is 404.
  * @module
  */
@@ -21,6 +22,7 @@ import {
   writeErrors,
 } from "../../lib/router.ts";
 import { ItemParamsSchema } from "../checklist-items/checklist-items.schemas.ts";
+import { ClientParamsSchema } from "../client-profiles/client-profiles.schemas.ts";
 import {
   DocumentFilePageSchema,
   DocumentFileSchema,
@@ -28,7 +30,7 @@ import {
   ListFilesQuerySchema,
   UploadFormSchema,
 } from "./document-files.schemas.ts";
-import { getStoredFile, listItemFiles } from "./document-files.selectors.ts";
+import { getStoredFile, listClientFiles, listItemFiles } from "./document-files.selectors.ts";
 import {
   deleteFile,
   downloadFile,
@@ -70,6 +72,21 @@ const upload = createRoute({
     415: { ...errorResponses[415], description: "Not multipart, or a type not allowed or lying" },
     503: unavailable,
   },
+});
+const clientUpload = createRoute({
+  ...upload,
+  path: "/clients/{client_id}/files",
+  summary: "Keep a document on a client (a passport scan, LPE evidence, a qualification)",
+  description: "The same checks as an item's upload; the file belongs to the client itself.",
+  request: { ...upload.request, params: ClientParamsSchema },
+});
+const clientList = createRoute({
+  ...common,
+  method: "get",
+  path: "/clients/{client_id}/files",
+  summary: "Every file of a client, its checklist documents included",
+  request: { params: ClientParamsSchema, query: ListFilesQuerySchema },
+  responses: { 200: jsonResponse(DocumentFilePageSchema, "A page of files"), ...readErrors },
 });
 const list = createRoute({
   ...common,
@@ -147,6 +164,25 @@ export const documentFilesRouter = createRouter()
       itemId: item_id,
     }, file);
     return c.json(stored, 201);
+  })
+  .openapi(clientUpload, async (c) => {
+    const { db, files, config } = c.get("deps");
+    const store = requireFileStore(files);
+    const file = await filePart(c.req);
+    const stored = await uploadFile(db, store, config, tenantScope(c), requestMeta(c), {
+      clientId: c.req.valid("param").client_id,
+    }, file);
+    return c.json(stored, 201);
+  })
+  .openapi(clientList, async (c) => {
+    const page = await listClientFiles(
+      c.get("deps").db,
+      tenantScope(c),
+      c.req.valid("param").client_id,
+      c.req.valid("query"),
+      c.req.url,
+    );
+    return c.json(page, 200);
   })
   .openapi(list, async (c) => {
     const { id, item_id } = c.req.valid("param");

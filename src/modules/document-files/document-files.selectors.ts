@@ -1,5 +1,5 @@
 /** Reads of stored files: seen exactly when their client is, deleted ones hidden. @module */
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { document_files } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
@@ -8,6 +8,7 @@ import { type Ordering, paginate } from "../../lib/pagination.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getChecklistItem } from "../checklist-items/checklist-items.selectors.ts";
+import { getClient } from "../clients/clients.selectors.ts";
 import type { DocumentFile, ListFilesQuery, StoredFile } from "./document-files.schemas.ts";
 
 const ordering: Ordering = {
@@ -24,6 +25,15 @@ export function shownFile({ storage_key: _key, ...file }: StoredFile): DocumentF
   return file;
 }
 
+function pageOfFiles(db: Database, where: SQL | undefined, query: ListFilesQuery, url: string) {
+  return paginate<DocumentFile>(url, query, ordering, {
+    rows: async (seek, orderBy, limit, offset) =>
+      (await db.select().from(document_files).where(and(where, seek)).orderBy(...orderBy)
+        .limit(limit).offset(offset)).map(shownFile),
+    count: () => db.$count(document_files, where),
+  });
+}
+
 /** The files of a checklist item in scope (404 for any other). */
 export async function listItemFiles(
   db: Database,
@@ -34,13 +44,29 @@ export async function listItemFiles(
   url: string,
 ) {
   await getChecklistItem(db, scope, applicationId, itemId);
-  const where = and(live(scope, db), eq(document_files.checklist_item_id, itemId));
-  return await paginate<DocumentFile>(url, query, ordering, {
-    rows: async (seek, orderBy, limit, offset) =>
-      (await db.select().from(document_files).where(and(where, seek)).orderBy(...orderBy)
-        .limit(limit).offset(offset)).map(shownFile),
-    count: () => db.$count(document_files, where),
-  });
+  return await pageOfFiles(
+    db,
+    and(live(scope, db), eq(document_files.checklist_item_id, itemId)),
+    query,
+    url,
+  );
+}
+
+/** Every live file of a client in scope, its checklist documents included (404 for any other). */
+export async function listClientFiles(
+  db: Database,
+  scope: TenantScope,
+  clientId: string,
+  query: ListFilesQuery,
+  url: string,
+) {
+  await getClient(db, scope, clientId);
+  return await pageOfFiles(
+    db,
+    and(live(scope, db), eq(document_files.client_id, clientId)),
+    query,
+    url,
+  );
 }
 
 /** One stored file in scope, or 404. */

@@ -30,6 +30,8 @@ import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { ChecklistItem } from "../checklist-items/checklist-items.schemas.ts";
 import { getChecklistItem } from "../checklist-items/checklist-items.selectors.ts";
+import { getClient } from "../clients/clients.selectors.ts";
+import { clientStillLive } from "../clients/clients.services.ts";
 import type { DocumentFile, StoredFile } from "./document-files.schemas.ts";
 import { getStoredFile, shownFile } from "./document-files.selectors.ts";
 
@@ -43,17 +45,38 @@ export function requireFileStore(files: FileStore | undefined): FileStore {
   return files;
 }
 
-/** Stores `file` against a checklist item of the application. */
-export async function uploadFile(
+/** What an upload is stored against: a checklist item of an application, or a client itself. */
+export type UploadTarget = { applicationId: string; itemId: string } | { clientId: string };
+
+/** Where the file goes, and the guards and item move of its batch. */
+async function placeUpload(
   db: Database,
-  files: FileStore,
-  config: Pick<AppConfig, "fileMaxBytes" | "fileTypes">,
   scope: TenantScope,
   meta: RequestMeta,
-  target: { applicationId: string; itemId: string },
-  file: File,
-): Promise<DocumentFile> {
+  target: UploadTarget,
+): Promise<{ clientId: string; itemId: string | null; steps: BatchStep[] }> {
+  if ("clientId" in target) {
+    const client = await getClient(db, scope, target.clientId);
+    return { clientId: client.id, itemId: null, steps: [clientStillLive(client.id)] };
+  }
   const item = await getChecklistItem(db, scope, target.applicationId, target.itemId);
+  return {
+    clientId: item.client_id,
+    itemId: item.id,
+    steps: [
+      guard(
+        sql`EXISTS (SELECT 1 FROM ${checklist_items} WHERE ${
+          and(eq(checklist_items.id, item.id), isNull(checklist_items.deleted_at))
+        })`,
+        notFound("Checklist item"),
+      ),
+      ...receivedSteps(db, scope, meta, item),
+    ],
+  };
+}
+
+/** The upload's bytes, type and name once every check passed; else the 413/415/422 saying why. */
+async function checkedUpload(file: File, config: Pick<AppConfig, "fileMaxBytes" | "fileTypes">) {
   if (file.size > config.fileMaxBytes) {
     throw new ApiError(
       413,
@@ -81,13 +104,27 @@ export async function uploadFile(
       `The file says ${claimed} but its bytes are ${type}.`,
     );
   }
+  return { bytes, type, name };
+}
 
+/** Stores `file` against a checklist item or a client in scope. */
+export async function uploadFile(
+  db: Database,
+  files: FileStore,
+  config: Pick<AppConfig, "fileMaxBytes" | "fileTypes">,
+  scope: TenantScope,
+  meta: RequestMeta,
+  target: UploadTarget,
+  file: File,
+): Promise<DocumentFile> {
+  const place = await placeUpload(db, scope, meta, target);
+  const { bytes, type, name } = await checkedUpload(file, config);
   const id = uuidv7(meta.now.getTime());
   const row: StoredFile = {
     id,
     tenant_id: scope.tenantId,
-    client_id: item.client_id,
-    checklist_item_id: item.id,
+    client_id: place.clientId,
+    checklist_item_id: place.itemId,
     name,
     content_type: type,
     size: bytes.length,
@@ -98,12 +135,7 @@ export async function uploadFile(
     ...creationStamps(scope, meta),
   };
   const steps: BatchStep[] = [
-    guard(
-      sql`EXISTS (SELECT 1 FROM ${checklist_items} WHERE ${
-        and(eq(checklist_items.id, item.id), isNull(checklist_items.deleted_at))
-      })`,
-      notFound("Checklist item"),
-    ),
+    ...place.steps,
     db.insert(document_files).values(row),
     auditStatement(db, scope.actor, meta, {
       tenantId: scope.tenantId,
@@ -112,7 +144,6 @@ export async function uploadFile(
       entityId: id,
       after: shownFile(row),
     }),
-    ...receivedSteps(db, scope, meta, item),
   ];
   await files.put(row.storage_key, bytes, type);
   try {

@@ -161,8 +161,47 @@ Deno.test("a document is stored, hashed, listed, downloaded and deleted, all aud
     assertError(await call(t, "GET", url), 404);
   });
 
+  await s.step("a client keeps documents of its own, listed with its checklist files", async () => {
+    const clientId = (await call(t, "GET", path, { token: w.tokens.consultant })).body.client_id;
+    const form = new FormData();
+    form.append("file", new File([PNG as BlobPart], "passport-photo.png"));
+    const res = await t.app.request(`/api/v1/clients/${clientId}/files`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${w.tokens.consultant}` },
+      body: form,
+    });
+    const own = await res.json();
+    assert.equal(res.status, 201, JSON.stringify(own));
+    assert.equal(own.checklist_item_id, null);
+    assert.equal(own.content_type, "image/png");
+    const list = await call(t, "GET", `/api/v1/clients/${clientId}/files`, {
+      token: w.tokens.consultant,
+    });
+    assert.deepEqual(
+      (list.body.results as { id: string }[]).map((f) => f.id).sort(),
+      [own.id, stored.body.id].sort(),
+    );
+    for (const who of OUTSIDE) {
+      assertError(
+        await call(t, "GET", `/api/v1/clients/${clientId}/files`, { token: w.tokens[who] }),
+        404,
+      );
+      const form2 = new FormData();
+      form2.append("file", new File([PDF as BlobPart], "x.pdf"));
+      const refused = await t.app.request(`/api/v1/clients/${clientId}/files`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${w.tokens[who]}` },
+        body: form2,
+      });
+      assert.equal(refused.status, 404, who);
+    }
+    const del = await call(t, "DELETE", `/api/v1/files/${own.id}`, { token: w.tokens.branchAdmin });
+    assert.equal(del.status, 204);
+  });
+
   await s.step("outside the scope every route is 404 and nothing is stored", async () => {
     const rows = await countRows(t.db, "document_files");
+    const objects = (await objectsIn(dir)).length;
     for (const who of OUTSIDE) {
       const token = w.tokens[who];
       assertError(await call(t, "GET", `/api/v1/files/${stored.body.id}`, { token }), 404);
@@ -172,7 +211,7 @@ Deno.test("a document is stored, hashed, listed, downloaded and deleted, all aud
       assert.equal(refused.status, 404, who);
     }
     assert.equal(await countRows(t.db, "document_files"), rows);
-    assert.equal((await objectsIn(dir)).length, 1);
+    assert.equal((await objectsIn(dir)).length, objects);
   });
 
   await s.step("only branch_admin and up delete; a deleted file is gone for everyone", async () => {
