@@ -14,6 +14,11 @@ export type R2Bucket = {
   ): Promise<unknown>;
   get(key: string): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null>;
   delete(key: string): Promise<void>;
+  list(options: { prefix: string; cursor?: string }): Promise<{
+    objects: { key: string }[];
+    truncated: boolean;
+    cursor?: string;
+  }>;
 };
 
 export function r2FileStore(bucket: R2Bucket): FileStore {
@@ -26,5 +31,13 @@ export function r2FileStore(bucket: R2Bucket): FileStore {
       return object ? new Uint8Array(await object.arrayBuffer()) : null;
     },
     delete: (key) => bucket.delete(key),
+    async *list(prefix) {
+      let cursor: string | undefined;
+      do {
+        const page = await bucket.list({ prefix, cursor });
+        for (const object of page.objects) yield object.key;
+        cursor = page.truncated ? page.cursor : undefined;
+      } while (cursor);
+    },
   };
 }

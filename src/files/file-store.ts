@@ -11,11 +11,18 @@ export type FileStore = {
   /** The bytes, or null when no object has that key. */
   get(key: string): Promise<Uint8Array | null>;
   delete(key: string): Promise<void>;
+  /** Every key under `prefix` (for the orphan sweep). */
+  list(prefix: string): AsyncIterable<string>;
 };
 
 /** The object key of a file: the tenant's prefix and the file's own id, nothing from the caller. */
 export function fileKey(tenantId: string, fileId: string): string {
-  return `tenants/${tenantId}/files/${fileId}`;
+  return `${filePrefix(tenantId)}${fileId}`;
+}
+
+/** Where a tenant's files are. */
+export function filePrefix(tenantId: string): string {
+  return `tenants/${tenantId}/files/`;
 }
 
 const SIGNATURES: { type: string; bytes: number[] }[] = [

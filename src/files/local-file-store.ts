@@ -23,6 +23,16 @@ export function localFileStore(dir: string): FileStore {
         throw error;
       }
     },
+    async *list(prefix) {
+      const folder = pathOf(prefix).replace(/\/+$/, "");
+      try {
+        for await (const entry of Deno.readDir(folder)) {
+          if (entry.isFile && !entry.name.endsWith(".part")) yield `${prefix}${entry.name}`;
+        }
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+    },
     async delete(key) {
       await Deno.remove(pathOf(key)).catch((error) => {
         if (!(error instanceof Deno.errors.NotFound)) throw error;

@@ -34,7 +34,16 @@ function standInS3() {
       datetime: amzDate,
     }).sign();
     if (expected.headers.get("authorization") !== given) problems.push(`bad signature ${req.url}`);
-    const key = new URL(req.url).pathname;
+    const url = new URL(req.url);
+    const key = url.pathname;
+    if (req.method === "GET" && url.searchParams.get("list-type") === "2") {
+      const prefix = `${key}/${url.searchParams.get("prefix") ?? ""}`;
+      const keys = [...objects.keys()].filter((k) => k.startsWith(prefix))
+        .map((k) => `<Contents><Key>${k.slice(key.length + 1)}</Key></Contents>`);
+      return new Response(
+        `<ListBucketResult><IsTruncated>false</IsTruncated>${keys.join("")}</ListBucketResult>`,
+      );
+    }
     if (req.method === "PUT") {
       objects.set(key, body!);
       return new Response(null, { status: 200 });
@@ -67,6 +76,11 @@ Deno.test("the S3 store puts, gets and deletes signed objects under its bucket",
     await store.put(key, bytes, "application/pdf");
     assert.deepEqual([...s3.objects.keys()], [`/leopard-files/${key}`]);
     assert.deepEqual(await store.get(key), bytes);
+    assert.deepEqual(
+      await Array.fromAsync(store.list("tenants/0193c0de-0000-7000-8000-000000000001/")),
+      [key],
+    );
+    assert.deepEqual(await Array.fromAsync(store.list("tenants/another/")), []);
     assert.equal(await store.get(`${key}-missing`), null);
     await store.delete(key);
     assert.equal(s3.objects.size, 0);

@@ -16,6 +16,10 @@ export type S3Options = {
   region: string;
 };
 
+const unescapeXml = (text: string) =>
+  text.replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&quot;", '"')
+    .replaceAll("&apos;", "'").replaceAll("&amp;", "&");
+
 export function s3FileStore(options: S3Options, send: typeof fetch = fetch): FileStore {
   const client = new AwsClient({
     accessKeyId: options.accessKeyId,
@@ -50,6 +54,23 @@ export function s3FileStore(options: S3Options, send: typeof fetch = fetch): Fil
       }
       if (!res.ok) throw await failed("GET", res);
       return new Uint8Array(await res.arrayBuffer());
+    },
+    async *list(prefix) {
+      // ListObjectsV2, a page of up to 1,000 keys at a time.
+      let token: string | undefined;
+      do {
+        const url = new URL(base);
+        url.searchParams.set("list-type", "2");
+        url.searchParams.set("prefix", prefix);
+        if (token) url.searchParams.set("continuation-token", token);
+        const res = await send(await client.sign(url.toString(), { method: "GET" }));
+        if (!res.ok) throw await failed("LIST", res);
+        const xml = await res.text();
+        for (const [, key] of xml.matchAll(/<Key>([^<]*)<\/Key>/g)) yield unescapeXml(key);
+        token = /<IsTruncated>true<\/IsTruncated>/.test(xml)
+          ? /<NextContinuationToken>([^<]*)<\/NextContinuationToken>/.exec(xml)?.[1]
+          : undefined;
+      } while (token);
     },
     async delete(key) {
       const res = await call(key, { method: "DELETE" });

@@ -27,6 +27,7 @@ import {
 import type { AppDeps } from "../lib/context.ts";
 import { todayIn } from "../lib/fields.ts";
 import type { NotificationHub } from "./hub.ts";
+import { sweepOrphanFiles } from "../modules/document-files/document-files.services.ts";
 import { type NotificationDraft, notificationSteps, publishRows } from "./notify.ts";
 
 /** Overdue reminders older than this are not announced (the job was not down that long). */
@@ -254,10 +255,27 @@ export async function runScheduledNotifications(
   return result;
 }
 
-/** One scheduled run as the server timers and the cron trigger do it: run, then log the result. */
+/**
+ * One scheduled run as the server timers and the cron trigger do it: the
+ * notifications, then the sweep of objects an upload left without a row; then
+ * log the result.
+ */
 export async function runScheduledJob(
-  deps: Pick<AppDeps, "db" | "hub" | "clock" | "log">,
+  deps: Pick<AppDeps, "db" | "hub" | "clock" | "log" | "files">,
 ): Promise<void> {
-  const result = await runScheduledNotifications(deps.db, deps.hub, deps.clock());
-  deps.log({ level: "info", job: "scheduled_notifications", ...result });
+  const now = deps.clock();
+  const result = await runScheduledNotifications(deps.db, deps.hub, now);
+  let orphans = 0;
+  if (deps.files) {
+    const active = await deps.db.select({ id: tenants.id }).from(tenants);
+    for (const tenant of active) {
+      orphans += await sweepOrphanFiles(deps.db, deps.files, tenant.id, now);
+    }
+  }
+  deps.log({
+    level: "info",
+    job: "scheduled_notifications",
+    ...result,
+    orphan_files_removed: orphans,
+  });
 }

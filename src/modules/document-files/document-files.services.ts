@@ -8,22 +8,23 @@
  * deletes are soft and keep the object.
  * @module
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { auditStatement } from "../../audit/audit.ts";
-import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
+import { type BatchStep, guard, IDS_PER_STATEMENT, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import { checklist_items, document_files } from "../../db/schema/index.ts";
 import {
   cleanFileName,
   detectContentType,
   fileKey,
+  filePrefix,
   type FileStore,
   sha256Hex,
 } from "../../files/file-store.ts";
 import { creationStamps, updateSteps } from "../../lib/audited-writes.ts";
 import type { AppConfig } from "../../config.ts";
 import { ApiError, invalidField, notFound } from "../../lib/errors.ts";
-import { uuidv7 } from "../../lib/ids.ts";
+import { isUuid, uuidv7 } from "../../lib/ids.ts";
 import type { RequestMeta } from "../../lib/request-meta.ts";
 import { softDeleteSteps } from "../../lib/soft-delete.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
@@ -214,4 +215,47 @@ export async function deleteFile(
     before,
   }, true);
   await runBatch(db, steps);
+}
+
+/** How long an object may go without its row before the sweep takes it for an orphan. */
+export const ORPHAN_GRACE_MS = 60 * 60 * 1000;
+
+/** The instant in a UUIDv7's first 48 bits. */
+const idTime = (id: string) => parseInt(id.replaceAll("-", "").slice(0, 12), 16);
+
+/**
+ * Removes a tenant's objects that have no row: left by a crash between an
+ * upload's object and its batch. Only objects older than {@link ORPHAN_GRACE_MS}
+ * (by their id's time), so an upload in flight is never taken. A soft-deleted
+ * file keeps its row, so its object stays. Returns how many it removed.
+ */
+export async function sweepOrphanFiles(
+  db: Database,
+  files: FileStore,
+  tenantId: string,
+  now: Date,
+): Promise<number> {
+  const prefix = filePrefix(tenantId);
+  let removed = 0;
+  let candidates: string[] = [];
+  const settle = async () => {
+    const ids = candidates;
+    candidates = [];
+    const rows = await db.select({ id: document_files.id }).from(document_files)
+      .where(inArray(document_files.id, ids));
+    const kept = new Set(rows.map((r) => r.id));
+    for (const id of ids) {
+      if (kept.has(id)) continue;
+      await files.delete(`${prefix}${id}`);
+      removed++;
+    }
+  };
+  for await (const key of files.list(prefix)) {
+    const id = key.slice(prefix.length);
+    if (!isUuid(id) || now.getTime() - idTime(id) < ORPHAN_GRACE_MS) continue;
+    candidates.push(id);
+    if (candidates.length >= IDS_PER_STATEMENT) await settle();
+  }
+  if (candidates.length > 0) await settle();
+  return removed;
 }

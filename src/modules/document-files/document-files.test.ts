@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
+import { fileKey } from "../../files/file-store.ts";
 import { localFileStore } from "../../files/local-file-store.ts";
+import { uuidv7 } from "../../lib/ids.ts";
+import { runScheduledJob } from "../../notifications/scheduled.ts";
+import { ORPHAN_GRACE_MS } from "./document-files.services.ts";
 import {
   assertError,
   auditOf,
@@ -315,6 +319,29 @@ Deno.test("bad uploads get a clear error and leave no row and no object", async 
       assert.equal(await countRows(t.db, "document_files"), 0);
       assert.deepEqual(await objectsIn(dir), []);
     },
+  );
+  t.close();
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the sweep removes objects an upload left without a row, and nothing else", async () => {
+  const { t, w, dir, passport, itemPath } = await setUp();
+  const kept = await upload(t, w, itemPath(passport.id), { bytes: PDF, name: "kept.pdf" });
+  assert.equal(kept.status, 201);
+  const store = localFileStore(dir);
+  const hourAgo = uuidv7(Date.now() - 2 * ORPHAN_GRACE_MS);
+  const justNow = uuidv7(Date.now());
+  // What a crash between the object and its batch leaves: objects with no row.
+  await store.put(fileKey(w.tenantA.id, hourAgo), PDF, "application/pdf");
+  await store.put(fileKey(w.tenantA.id, justNow), PDF, "application/pdf");
+  await runScheduledJob({ ...t.deps, files: store });
+  assert.deepEqual(
+    (await objectsIn(dir)).sort(),
+    [
+      fileKey(w.tenantA.id, justNow),
+      fileKey(w.tenantA.id, kept.body.id),
+    ].sort(),
+    "the old orphan went; the recent one (maybe in flight) and the stored file stay",
   );
   t.close();
   await Deno.remove(dir, { recursive: true });
