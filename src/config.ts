@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   DATABASE_SYNC_INTERVAL_SECONDS: z.coerce.number().min(0).default(1),
   REPLICATION_SECRET: z.string().min(24).optional(),
   REGION_PRIMARY_URL: z.url().optional(),
+  REPLICATION_LOG_DAYS: z.coerce.number().int().min(1).default(7),
   REPLICATION_HEARTBEAT_MS: z.coerce.number().int().min(100).default(2000),
   REGION_CATCH_UP_MS: intFrom(2000),
   REGION_FORWARD_TIMEOUT_MS: intFrom(10_000),
@@ -68,6 +69,8 @@ export type AppConfig = {
   fileMaxBytes: number;
   /** Content types an upload may be, as recognised from its bytes. */
   fileTypes: string[];
+  /** Days of the replication log a primary keeps for far regions to catch up from. */
+  replicationLogDays: number;
   /** Open notification streams per user; the oldest closes when a new one exceeds it. */
   sseMaxStreamsPerUser: number;
   /** Comment frames keep proxies from closing idle streams and reveal gone clients. */
@@ -203,6 +206,7 @@ function appConfigFrom(e: z.infer<typeof EnvSchema>): AppConfig {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     fileMaxBytes: e.FILE_MAX_BYTES,
     fileTypes: e.FILE_TYPES.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean),
+    replicationLogDays: e.REPLICATION_LOG_DAYS,
     sseMaxStreamsPerUser: e.SSE_MAX_STREAMS_PER_USER,
     sseHeartbeatMs: Math.round(e.SSE_HEARTBEAT_SECONDS * 1000),
   };

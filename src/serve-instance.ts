@@ -58,7 +58,7 @@ export async function serveInstance(
   let handler: Handler = (request, info) => app.fetch(request, info);
   if (region.role === "primary") {
     const feed = replicationFeed(database.client, region.secret, region.heartbeatMs);
-    handler = (request, info) => feed(request) ?? app.fetch(request, info);
+    handler = async (request, info) => (await feed(request)) ?? await app.fetch(request, info);
   }
   const server = Deno.serve({
     port: config.port,

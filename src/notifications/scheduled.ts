@@ -11,7 +11,7 @@
  * tenant's active users only.
  * @module
  */
-import { and, eq, gte, inArray, isNull, lte, notInArray } from "drizzle-orm";
+import { and, eq, gte, inArray, isNull, lt, lte, notInArray } from "drizzle-orm";
 import { purgeStreamTickets } from "../auth/stream-tickets.ts";
 import { IDS_PER_STATEMENT, runBatch } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
@@ -20,6 +20,7 @@ import {
   clients,
   notifications,
   reminders,
+  replication_log,
   tenants,
   users,
   visa_applications,
@@ -256,15 +257,29 @@ export async function runScheduledNotifications(
 }
 
 /**
+ * Drops replication-log entries older than `days` (src/regions). The delete is a
+ * write like any other, so it is logged and far regions prune the same rows; a
+ * region further behind than that is told to copy the file again (410).
+ */
+async function pruneReplicationLog(db: Database, now: Date, days: number): Promise<void> {
+  const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString();
+  const [old] = await db.select({ position: replication_log.position }).from(replication_log)
+    .where(lt(replication_log.at, cutoff)).limit(1);
+  // Only when there is something to drop: an empty delete would still be logged.
+  if (old) await runBatch(db, [db.delete(replication_log).where(lt(replication_log.at, cutoff))]);
+}
+
+/**
  * One scheduled run as the server timers and the cron trigger do it: the
  * notifications, then the sweep of objects an upload left without a row; then
  * log the result.
  */
 export async function runScheduledJob(
-  deps: Pick<AppDeps, "db" | "hub" | "clock" | "log" | "files">,
+  deps: Pick<AppDeps, "db" | "hub" | "clock" | "log" | "files" | "config">,
 ): Promise<void> {
   const now = deps.clock();
   const result = await runScheduledNotifications(deps.db, deps.hub, now);
+  await pruneReplicationLog(deps.db, now, deps.config.replicationLogDays);
   let orphans = 0;
   if (deps.files) {
     const active = await deps.db.select({ id: tenants.id }).from(tenants);

@@ -64,7 +64,10 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
 
   const apply = async (entries: LogEntry[]) => {
     if (entries.length === 0) return;
-    if (entries[0].position <= position) throw new Error("replication feed went backwards");
+    // Positions have no gaps (AUTOINCREMENT inside serialised write transactions).
+    if (entries[0].position !== position + 1) {
+      throw new Error(`replication feed skipped from ${position} to ${entries[0].position}`);
+    }
     await applyLog(options.client, entries);
     position = entries[entries.length - 1].position;
     noteWrite(options.db);

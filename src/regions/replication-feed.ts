@@ -10,7 +10,7 @@
  */
 import type { Client } from "@libsql/client";
 import { ApiError, errorBody } from "../lib/errors.ts";
-import { readLog } from "./replication-log.ts";
+import { oldestPosition, readLog } from "./replication-log.ts";
 
 export const FEED_PATH = "/internal/replication/log";
 const MAX_ENTRIES = 500;
@@ -26,7 +26,7 @@ export function sameSecret(given: string, expected: string): boolean {
   return diff === 0;
 }
 
-function refuse(status: 400 | 401, code: string, message: string): Response {
+function refuse(status: 400 | 401 | 410, code: string, message: string): Response {
   return Response.json(errorBody(new ApiError(status, code, message), crypto.randomUUID()), {
     status,
   });
@@ -34,7 +34,7 @@ function refuse(status: 400 | 401, code: string, message: string): Response {
 
 /** The feed's handler, or null for any other path. */
 export function replicationFeed(client: Client, secret: string, heartbeatMs: number) {
-  return (request: Request): Response | null => {
+  return async (request: Request): Promise<Response | null> => {
     const url = new URL(request.url);
     if (url.pathname !== FEED_PATH) return null;
     if (!sameSecret(request.headers.get("authorization") ?? "", `Bearer ${secret}`)) {
@@ -43,6 +43,14 @@ export function replicationFeed(client: Client, secret: string, heartbeatMs: num
     let after = Number(url.searchParams.get("after") ?? "0");
     if (!Number.isSafeInteger(after) || after < 0) {
       return refuse(400, "bad_request", "after must be a non-negative integer.");
+    }
+    const oldest = await oldestPosition(client);
+    if (oldest !== null && after < oldest - 1) {
+      return refuse(
+        410,
+        "replica_too_far_behind",
+        `The log before position ${oldest} was pruned: copy the primary's file again.`,
+      );
     }
     const encoder = new TextEncoder();
     let open = true;

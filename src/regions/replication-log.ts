@@ -66,6 +66,13 @@ export async function logPosition(client: Client): Promise<number> {
   return Number(result.rows[0]?.[0] ?? 0);
 }
 
+/** The oldest position still in the log, or null when it is empty. */
+export async function oldestPosition(client: Client): Promise<number | null> {
+  const result = await client.execute("SELECT min(position) AS p FROM replication_log");
+  const value = result.rows[0]?.[0];
+  return value === null || value === undefined ? null : Number(value);
+}
+
 /** Entries after `after`, oldest first. */
 export async function readLog(client: Client, after: number, limit: number): Promise<LogEntry[]> {
   const result = await client.execute({
