@@ -14,6 +14,7 @@ import { runScheduledJob } from "./notifications/scheduled.ts";
 import { regionalGateway } from "./regions/regional-gateway.ts";
 import { startReplica } from "./regions/replica.ts";
 import { replicationFeed } from "./regions/replication-feed.ts";
+import { databaseId } from "./regions/replication-log.ts";
 import { readsAtPrimary } from "./app.ts";
 
 type Handler = (
@@ -57,7 +58,12 @@ export async function serveInstance(
   const app = createApp(deps);
   let handler: Handler = (request, info) => app.fetch(request, info);
   if (region.role === "primary") {
-    const feed = replicationFeed(database.client, region.secret, region.heartbeatMs);
+    const feed = replicationFeed(
+      database.client,
+      region.secret,
+      region.heartbeatMs,
+      await databaseId(database.writer, true),
+    );
     handler = async (request, info) => (await feed(request)) ?? await app.fetch(request, info);
   }
   const server = Deno.serve({

@@ -6,7 +6,9 @@
  * `deno task bench:regions`.
  * @module
  */
+import { createClient } from "@libsql/client";
 import { freePort } from "../../edge/wrangler.ts";
+import { databaseId } from "../../src/regions/replication-log.ts";
 import { startDelayProxy } from "./delay-proxy.ts";
 
 export const REPLICATION_SECRET = "bench-regions-secret-0123456789";
@@ -102,9 +104,14 @@ export async function startCluster(
     stderr: "piped",
   }).output();
   if (!seeded.success) throw new Error(new TextDecoder().decode(seeded.stderr));
+  // As an operator would: give the primary its identity, then take each region's copy
+  // with VACUUM INTO (a consistent file, header included).
+  const file = createClient({ url: `file:${dir}/primary.db` });
+  await databaseId(file, true);
   for (let i = 0; i < o.regionDelaysMs.length; i++) {
-    await Deno.copyFile(`${dir}/primary.db`, `${dir}/region-${i}.db`);
+    await file.execute(`VACUUM INTO '${dir}/region-${i}.db'`);
   }
+  file.close();
 
   const primary = await serverOn(freePort(), {
     ...common,

@@ -10,8 +10,8 @@
 import type { Client } from "@libsql/client";
 import { noteWrite } from "../db/count-cache.ts";
 import type { Database } from "../db/database.ts";
-import { FEED_PATH } from "./replication-feed.ts";
-import { applyLog, type LogEntry, logPosition } from "./replication-log.ts";
+import { DATABASE_ID_HEADER, FEED_PATH } from "./replication-feed.ts";
+import { applyLog, databaseId, type LogEntry, logPosition } from "./replication-log.ts";
 
 export type ReplicaOptions = {
   client: Client;
@@ -50,6 +50,7 @@ class ReplayError extends Error {
 export async function startReplica(options: ReplicaOptions): Promise<Replica> {
   const fetchFeed = options.fetch ?? fetch;
   let position = await logPosition(options.client);
+  const ownId = await databaseId(options.client, false);
   let lastSync: Date | null = null;
   let staleSince: Date | null = new Date();
   let waiters: Waiter[] = [];
@@ -91,6 +92,13 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     if (!response.ok || !response.body) {
       await response.body?.cancel();
       throw new Error(`replication feed answered ${response.status}`);
+    }
+    const primaryId = Number(response.headers.get(DATABASE_ID_HEADER));
+    if (primaryId !== ownId) {
+      await response.body.cancel();
+      throw new ReplayError(
+        new Error(`this file (database id ${ownId}) is not a copy of the primary's (${primaryId})`),
+      );
     }
     let buffered = "";
     try {

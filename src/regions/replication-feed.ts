@@ -13,6 +13,8 @@ import { ApiError, errorBody } from "../lib/errors.ts";
 import { oldestPosition, readLog } from "./replication-log.ts";
 
 export const FEED_PATH = "/internal/replication/log";
+/** The primary file's identity (replication-log.ts databaseId), on every feed. */
+export const DATABASE_ID_HEADER = "Leopard-Database-Id";
 const MAX_ENTRIES = 500;
 /** How often an open feed looks for a write (another thread's or process's). */
 const CHECK_MS = 5;
@@ -33,7 +35,12 @@ function refuse(status: 400 | 401 | 410, code: string, message: string): Respons
 }
 
 /** The feed's handler, or null for any other path. */
-export function replicationFeed(client: Client, secret: string, heartbeatMs: number) {
+export function replicationFeed(
+  client: Client,
+  secret: string,
+  heartbeatMs: number,
+  databaseId: number,
+) {
   return async (request: Request): Promise<Response | null> => {
     const url = new URL(request.url);
     if (url.pathname !== FEED_PATH) return null;
@@ -79,6 +86,8 @@ export function replicationFeed(client: Client, secret: string, heartbeatMs: num
         open = false;
       },
     });
-    return new Response(body, { headers: { "content-type": "application/x-ndjson" } });
+    return new Response(body, {
+      headers: { "content-type": "application/x-ndjson", [DATABASE_ID_HEADER]: String(databaseId) },
+    });
   };
 }

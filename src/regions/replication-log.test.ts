@@ -10,8 +10,15 @@ import { migrateDatabase } from "../db/migrate.ts";
 import * as schema from "../db/schema/index.ts";
 import { runScheduledJob } from "../notifications/scheduled.ts";
 import { buildWorld, call, testAppOn } from "../../tests/support.ts";
+import { startReplica } from "./replica.ts";
 import { FEED_PATH, replicationFeed } from "./replication-feed.ts";
-import { logPosition, oldestPosition, readLog, withReplicationLog } from "./replication-log.ts";
+import {
+  databaseId,
+  logPosition,
+  oldestPosition,
+  readLog,
+  withReplicationLog,
+} from "./replication-log.ts";
 
 const SECRET = "a-replication-secret-for-tests";
 
@@ -20,7 +27,7 @@ async function primary() {
   await migrateDatabase(opened.db);
   const client = withReplicationLog(opened.client);
   const t = testAppOn(drizzle(client, { schema }), () => client.close());
-  const feed = replicationFeed(client, SECRET, 50);
+  const feed = replicationFeed(client, SECRET, 50, await databaseId(client, true));
   const follow = async (after: number) => {
     const res = await feed(
       new Request(`http://primary${FEED_PATH}?after=${after}`, {
@@ -75,5 +82,33 @@ Deno.test("a pruned log sends a region too far behind to copy the file again", a
   const current = await follow(await logPosition(client));
   assert.equal(current.status, 200);
   await current.body?.cancel();
+  t.close();
+});
+
+Deno.test("a far region whose file is not a copy of the primary's is refused", async () => {
+  const { t, client, follow } = await primary();
+  await buildWorld(t);
+  const other = await openLibsql({ url: ":memory:" });
+  await migrateDatabase(other.db);
+  const logs: Record<string, unknown>[] = [];
+  const replica = await startReplica({
+    client: other.client,
+    db: other.db,
+    primaryUrl: "http://primary",
+    secret: SECRET,
+    heartbeatMs: 50,
+    retryMs: 20,
+    log: (line) => logs.push(line),
+    fetch: (input) => follow(Number(new URL(String(input)).searchParams.get("after"))),
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  await replica.stop();
+  assert.equal(replica.position(), 0, "nothing of the primary's log was applied");
+  assert.ok(replica.staleSince() !== null);
+  assert.ok(
+    logs.some((l) => l.replica === "replay_failed" && String(l.error).includes("not a copy")),
+  );
+  assert.ok((await logPosition(client)) > 0);
+  other.client.close();
   t.close();
 });

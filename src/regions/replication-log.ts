@@ -66,6 +66,20 @@ export async function logPosition(client: Client): Promise<number> {
   return Number(result.rows[0]?.[0] ?? 0);
 }
 
+/**
+ * The file's identity, kept in SQLite's header (`PRAGMA application_id`), so a
+ * copy carries it: a far region checks that its file is a copy of this primary.
+ * The primary picks one the first time it serves (`assign`).
+ */
+export async function databaseId(client: Client, assign: boolean): Promise<number> {
+  const read = async () => Number((await client.execute("PRAGMA application_id")).rows[0][0]);
+  const id = await read();
+  if (id !== 0 || !assign) return id;
+  const chosen = 1 + (crypto.getRandomValues(new Uint32Array(1))[0] % 0x7ffffffe);
+  await client.execute(`PRAGMA application_id = ${chosen}`);
+  return await read();
+}
+
 /** The oldest position still in the log, or null when it is empty. */
 export async function oldestPosition(client: Client): Promise<number | null> {
   const result = await client.execute("SELECT min(position) AS p FROM replication_log");
