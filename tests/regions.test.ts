@@ -59,41 +59,22 @@ async function contents(path: string): Promise<Record<string, unknown[]>> {
   }
 }
 
-async function auditCount(path: string, entityId: string): Promise<number> {
+/** The first value of the first row of a query on a server's file. */
+async function valueIn(path: string, sql: string, args: (string | number)[] = []) {
   const db = createClient({ url: `file:${path}` });
   try {
-    const result = await db.execute({
-      sql: "SELECT count(*) FROM audit_logs WHERE entity_id = ?",
-      args: [entityId],
-    });
-    return Number(result.rows[0][0]);
+    return (await db.execute({ sql, args })).rows[0][0];
   } finally {
     db.close();
   }
 }
 
-async function auditCountOfRequest(path: string, requestId: string): Promise<number> {
-  const db = createClient({ url: `file:${path}` });
-  try {
-    const result = await db.execute({
-      sql: "SELECT count(*) FROM audit_logs WHERE request_id = ?",
-      args: [requestId],
-    });
-    return Number(result.rows[0][0]);
-  } finally {
-    db.close();
-  }
-}
-
-async function lastAuditIp(path: string): Promise<string | null> {
-  const db = createClient({ url: `file:${path}` });
-  try {
-    const result = await db.execute("SELECT ip FROM audit_logs ORDER BY rowid DESC LIMIT 1");
-    return result.rows[0][0] as string | null;
-  } finally {
-    db.close();
-  }
-}
+const auditCount = async (path: string, entityId: string) =>
+  Number(await valueIn(path, "SELECT count(*) FROM audit_logs WHERE entity_id = ?", [entityId]));
+const auditCountOfRequest = async (path: string, requestId: string) =>
+  Number(await valueIn(path, "SELECT count(*) FROM audit_logs WHERE request_id = ?", [requestId]));
+const lastAuditIp = (path: string) =>
+  valueIn(path, "SELECT ip FROM audit_logs ORDER BY rowid DESC LIMIT 1");
 
 /** Polls `check` until it holds, for at most `ms`; says whether it did. */
 async function within(ms: number, check: () => Promise<boolean>): Promise<boolean> {

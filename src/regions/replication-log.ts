@@ -101,6 +101,22 @@ export async function readLog(client: Client, after: number, limit: number): Pro
   }));
 }
 
+/** `client` with its execute and batch replaced, everything else its own. */
+function withStatements(
+  client: Client,
+  execute: Client["execute"],
+  batch: Client["batch"],
+): Client {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === "execute") return execute;
+      if (key === "batch") return batch;
+      const value = Reflect.get(target, key, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 /** Wraps the primary's client so every committed write carries its log entry. */
 export function withReplicationLog(client: Client): Client {
   const execute = async (stmt: InStatement | string, args?: InArgs): Promise<ResultSet> => {
@@ -117,14 +133,7 @@ export function withReplicationLog(client: Client): Client {
     const results = await client.batch([...stmts, logInsert(writes)], mode ?? "deferred");
     return results.slice(0, stmts.length);
   };
-  return new Proxy(client, {
-    get(target, key, receiver) {
-      if (key === "execute") return execute;
-      if (key === "batch") return batch;
-      const value = Reflect.get(target, key, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  return withStatements(client, execute, batch);
 }
 
 /** Applies entries to a replica in one atomic batch, each with its own log row. */
@@ -152,12 +161,5 @@ export function refuseWrites(client: Client): Client {
   };
   const batch: Client["batch"] = (stmts, mode) =>
     stmts.every(isRead) ? client.batch(stmts, mode) : refuse();
-  return new Proxy(client, {
-    get(target, key, receiver) {
-      if (key === "execute") return execute;
-      if (key === "batch") return batch;
-      const value = Reflect.get(target, key, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  return withStatements(client, execute, batch);
 }

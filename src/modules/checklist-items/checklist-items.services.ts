@@ -37,6 +37,39 @@ import { nextChecklistStatuses } from "./checklist-items.status.ts";
 
 const ENTITY = "checklist_item";
 
+/** A requested item of an application's checklist, stamped as created now. */
+function newItem(
+  scope: TenantScope,
+  meta: RequestMeta,
+  application: { id: string; client_id: string },
+  fields: {
+    name: string;
+    required: boolean;
+    position: number;
+    description?: string;
+    due_date?: string | null;
+  },
+): ChecklistItem {
+  return {
+    id: uuidv7(meta.now.getTime()),
+    tenant_id: scope.tenantId,
+    client_id: application.client_id,
+    visa_application_id: application.id,
+    name: fields.name,
+    description: fields.description ?? "",
+    required: fields.required,
+    status: "requested",
+    rejection_reason: null,
+    due_date: fields.due_date ?? null,
+    position: fields.position,
+    status_changed_at: null,
+    status_changed_by: null,
+    deleted_at: null,
+    deleted_by: null,
+    ...creationStamps(scope, meta),
+  };
+}
+
 /**
  * The items a new application starts with, one per entry of its visa type's
  * checklist, in order, and their inserts for the application's batch (the
@@ -49,24 +82,13 @@ export function checklistFromVisaType(
   application: { id: string; client_id: string },
   checklist: readonly ChecklistEntry[],
 ): { items: ChecklistItem[]; steps: BatchStep[] } {
-  const items = checklist.map((entry, position): ChecklistItem => ({
-    id: uuidv7(meta.now.getTime()),
-    tenant_id: scope.tenantId,
-    client_id: application.client_id,
-    visa_application_id: application.id,
-    name: entry.item,
-    description: "",
-    required: entry.required,
-    status: "requested",
-    rejection_reason: null,
-    due_date: null,
-    position,
-    status_changed_at: null,
-    status_changed_by: null,
-    deleted_at: null,
-    deleted_by: null,
-    ...creationStamps(scope, meta),
-  }));
+  const items = checklist.map((entry, position) =>
+    newItem(scope, meta, application, {
+      name: entry.item,
+      required: entry.required,
+      position,
+    })
+  );
   return { items, steps: items.length ? [db.insert(checklist_items).values(items)] : [] };
 }
 
@@ -87,24 +109,13 @@ export async function createChecklistItem(
   input: z.infer<typeof CreateChecklistItemSchema>,
 ): Promise<ChecklistItem> {
   const application = await getVisaApplication(db, scope, applicationId);
-  const item: ChecklistItem = {
-    id: uuidv7(meta.now.getTime()),
-    tenant_id: scope.tenantId,
-    client_id: application.client_id,
-    visa_application_id: application.id,
+  const item = newItem(scope, meta, application, {
     name: input.name,
-    description: input.description ?? "",
+    description: input.description,
     required: input.required ?? true,
-    status: "requested",
-    rejection_reason: null,
-    due_date: input.due_date ?? null,
+    due_date: input.due_date,
     position: await nextPosition(db, application.id),
-    status_changed_at: null,
-    status_changed_by: null,
-    deleted_at: null,
-    deleted_by: null,
-    ...creationStamps(scope, meta),
-  };
+  });
   await runBatch(db, [
     applicationStillThere(application.id),
     ...insertSteps(db, scope, meta, { table: checklist_items, entityType: ENTITY, row: item }),
