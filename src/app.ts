@@ -49,7 +49,7 @@ export const PRIMARY_PATHS: ReadonlySet<string> = new Set([`${API_PREFIX}/notifi
  */
 /** The multipart upload route (its own body type and size limit). */
 const UPLOAD_PATH = new RegExp(
-  `^${API_PREFIX}/(visa-applications/[^/]+/documents/[^/]+|clients/[^/]+)/files/?$`,
+  `^${API_PREFIX}/((visa-)?applications/[^/]+/documents/[^/]+|clients/[^/]+)/files/?$`,
 );
 const isUploadPath = (path: string) => UPLOAD_PATH.test(path);
 

@@ -90,7 +90,13 @@ export function visaApplicationNotifications(
 export function checklistCompleteNotifications(
   actor: Actor,
   complete: { before: boolean; after: boolean },
-  application: { id: string; tenant_id: string; client_id: string; assigned_to: string | null },
+  application: {
+    kind: "visa_application" | "application";
+    id: string;
+    tenant_id: string;
+    client_id: string;
+    assigned_to: string | null;
+  },
   clientName: string,
 ): NotificationDraft[] {
   if (complete.before || !complete.after || !application.assigned_to) return [];
@@ -99,7 +105,7 @@ export function checklistCompleteNotifications(
     recipientId: application.assigned_to,
     type: "application_ready",
     title: `Ready to lodge: every document for ${clientName} is verified`,
-    meta: { visa_application_id: application.id, client_id: application.client_id },
+    meta: { [`${application.kind}_id`]: application.id, client_id: application.client_id },
     createdBy: actor.userId,
   }]);
 }

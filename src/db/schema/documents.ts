@@ -1,16 +1,18 @@
 /**
- * Document checklists: what an agency must collect for a visa application, one
- * row per item, started from the visa type's checklist and tracked through its
+ * Document checklists: what an agency must collect for a visa application (or a
+ * study application), one row per item, started from the visa type's checklist and tracked through its
  * statuses (requested → received → verified, or rejected with a reason, or
  * waived). `client_id` is the application's client, so the one client scope
  * filter applies to items as it does to applications.
  * @module
  */
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { idColumn, lifecycleColumns, softDeleteColumns } from "./columns.ts";
 import { clients } from "./crm.ts";
 import { tenants, users } from "./tenancy.ts";
 import { visa_applications } from "./visas.ts";
+import { applications } from "./work.ts";
 
 export const CHECKLIST_STATUSES = [
   "requested",
@@ -25,8 +27,9 @@ export const checklist_items = sqliteTable("checklist_items", {
   id: idColumn(),
   tenant_id: text("tenant_id").notNull().references(() => tenants.id),
   client_id: text("client_id").notNull().references(() => clients.id),
-  visa_application_id: text("visa_application_id").notNull()
-    .references(() => visa_applications.id),
+  /** The case it belongs to: a visa application, or a study application (exactly one). */
+  visa_application_id: text("visa_application_id").references(() => visa_applications.id),
+  application_id: text("application_id").references(() => applications.id),
   name: text("name").notNull(),
   description: text("description").notNull().default(""),
   required: integer("required", { mode: "boolean" }).notNull(),
@@ -40,7 +43,12 @@ export const checklist_items = sqliteTable("checklist_items", {
   ...lifecycleColumns(),
   ...softDeleteColumns(),
 }, (t) => [
-  index("checklist_items_application_idx").on(t.visa_application_id, t.position),
+  index("checklist_items_visa_application_idx").on(t.visa_application_id, t.position),
+  index("checklist_items_application_idx").on(t.application_id, t.position),
+  check(
+    "checklist_items_one_case",
+    sql`(${t.visa_application_id} IS NULL) <> (${t.application_id} IS NULL)`,
+  ),
   index("checklist_items_tenant_due_idx").on(t.tenant_id, t.status, t.due_date),
 ]);
 

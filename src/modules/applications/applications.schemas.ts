@@ -1,11 +1,14 @@
 /** Study and other applications of clients, moving through their type's stages. @module */
+import { DocumentCountsSchema } from "../checklist-items/checklist-items.counts.ts";
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { APPLICATION_STATUSES, applications } from "../../db/schema/index.ts";
 import { idRef, longText, yearMonth } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 
-export const ApplicationSchema = createSelectSchema(applications).openapi("Application", {
+export const ApplicationSchema = createSelectSchema(applications).extend({
+  documents: DocumentCountsSchema,
+}).openapi("Application", {
   example: {
     id: "0193c0de-0000-7000-8000-000000000070",
     tenant_id: "0193c0de-0000-7000-8000-000000000001",
@@ -25,6 +28,8 @@ export const ApplicationSchema = createSelectSchema(applications).openapi("Appli
   },
 });
 export type Application = z.infer<typeof ApplicationSchema>;
+/** An application as stored, without the counts its answers add. */
+export type ApplicationRow = Omit<Application, "documents">;
 
 const label = z.string().trim().max(200);
 

@@ -1,13 +1,14 @@
-/** Reads of applications: visible exactly when their client is. @module */
+/** Reads of applications: visible exactly when their client is, with their checklist counts. @module */
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
-import { applications } from "../../db/schema/index.ts";
+import { applications, checklist_items } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
+import { withDocuments } from "../checklist-items/checklist-items.counts.ts";
 import type { Application, ListApplicationsQuery } from "./applications.schemas.ts";
 
 const ordering: Ordering = {
@@ -40,10 +41,14 @@ export function listApplications(
     query.intake ? eq(applications.intake, query.intake) : undefined,
     matchesSearch(query.search, [applications.institution, applications.course]),
   );
-  return paginate(url, query, ordering, {
-    rows: (seek, orderBy, limit, offset) =>
-      db.select().from(applications).where(and(where, seek)).orderBy(...orderBy).limit(limit)
-        .offset(offset),
+  return paginate<Application>(url, query, ordering, {
+    rows: async (seek, orderBy, limit, offset) =>
+      withDocuments(
+        db,
+        checklist_items.application_id,
+        await db.select().from(applications).where(and(where, seek)).orderBy(...orderBy)
+          .limit(limit).offset(offset),
+      ),
     count: () => db.$count(applications, where),
   });
 }
@@ -59,5 +64,6 @@ export async function getApplication(
     and(clientRowsInScope(scope, applications, db), eq(applications.id, id)),
   );
   if (!row) throw notFound("Application");
-  return row;
+  const [withCounts] = await withDocuments(db, checklist_items.application_id, [row]);
+  return withCounts;
 }

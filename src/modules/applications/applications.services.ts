@@ -6,6 +6,8 @@
  * both land.
  * @module
  */
+import { NO_DOCUMENTS } from "../checklist-items/checklist-items.counts.ts";
+import { deleteChecklistOf } from "../checklist-items/checklist-items.services.ts";
 import type { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
@@ -36,6 +38,7 @@ import { clientStillLive } from "../clients/clients.services.ts";
 import { assigneeStillActive, requireAssignee } from "../users/users.placement.ts";
 import type {
   Application,
+  ApplicationRow,
   CreateApplicationSchema,
   UpdateApplicationSchema,
 } from "./applications.schemas.ts";
@@ -71,11 +74,11 @@ async function checkAssignee(db: Database, scope: TenantScope, userId: string, c
  * because the assignee was deactivated meanwhile.
  */
 function referenceGuards(
-  before: Application | null,
-  after: Application,
+  before: ApplicationRow | null,
+  after: ApplicationRow,
 ): BatchStep[] {
   const steps: BatchStep[] = [clientStillLive(after.client_id)];
-  const sets = <K extends keyof Application>(key: K) => !before || before[key] !== after[key];
+  const sets = <K extends keyof ApplicationRow>(key: K) => !before || before[key] !== after[key];
   if (sets("application_type_id")) steps.push(typeStillExists(after.application_type_id));
   if (after.stage_id && (sets("stage_id") || sets("application_type_id"))) {
     steps.push(stageStillOfType(after.stage_id, after.application_type_id));
@@ -119,7 +122,7 @@ export async function createApplication(
   const type = await getApplicationType(db, scope, input.application_type_id);
   const stageId = (await resolveStage(db, scope, type.id, input.stage_id))?.id ?? null;
   if (input.assigned_to) await checkAssignee(db, scope, input.assigned_to, client);
-  const application: Application = {
+  const application: ApplicationRow = {
     id: uuidv7(meta.now.getTime()),
     tenant_id: scope.tenantId,
     client_id: client.id,
@@ -141,7 +144,7 @@ export async function createApplication(
       row: application,
     }),
   ]);
-  return application;
+  return { ...application, documents: NO_DOCUMENTS };
 }
 
 /**
@@ -197,10 +200,10 @@ export async function deleteApplication(
   meta: RequestMeta,
   id: string,
 ): Promise<void> {
-  const before = await getApplication(db, scope, id);
+  const { documents: _counts, ...before } = await getApplication(db, scope, id);
   requireBranchAdminOrAbove(scope, "delete applications");
-  await runBatch(
-    db,
-    hardDeleteSteps(db, scope, meta, { table: applications, entityType: "application", before }),
-  );
+  await runBatch(db, [
+    ...deleteChecklistOf(db, { kind: "application", id }),
+    ...hardDeleteSteps(db, scope, meta, { table: applications, entityType: "application", before }),
+  ]);
 }

@@ -1,6 +1,7 @@
 /**
- * Reads of checklist items: an item is seen exactly when its application is
- * (its client in scope), and a soft-deleted item is hidden. @module
+ * Reads of checklist items: an item is seen exactly when its case (a visa
+ * application or a study application) is, that is when its client is in scope;
+ * a soft-deleted item is hidden. @module
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
@@ -10,7 +11,9 @@ import { isUuid } from "../../lib/ids.ts";
 import { type Ordering, paginate } from "../../lib/pagination.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
+import { getApplication } from "../applications/applications.selectors.ts";
 import { getVisaApplication } from "../visa-applications/visa-applications.selectors.ts";
+import type { DocumentCounts } from "./checklist-items.counts.ts";
 import type { ChecklistItem, ListChecklistItemsQuery } from "./checklist-items.schemas.ts";
 
 const ordering: Ordering = {
@@ -23,25 +26,60 @@ const ordering: Ordering = {
   default: "position",
 };
 
-function itemsOf(scope: TenantScope, db: Database, applicationId: string) {
+/** The case a checklist belongs to. */
+export type CaseRef = { kind: "visa_application" | "application"; id: string };
+/** A case read in scope: who it is for and where its checklist stands. */
+export type ChecklistCase = CaseRef & {
+  tenant_id: string;
+  client_id: string;
+  assigned_to: string | null;
+  documents: DocumentCounts;
+};
+
+/** The checklist column that names a case of this kind. */
+export function caseColumn(kind: CaseRef["kind"]) {
+  return kind === "visa_application"
+    ? checklist_items.visa_application_id
+    : checklist_items.application_id;
+}
+
+/** The case, in scope, or its 404. */
+export async function getCase(
+  db: Database,
+  scope: TenantScope,
+  ref: CaseRef,
+): Promise<ChecklistCase> {
+  const row = ref.kind === "visa_application"
+    ? await getVisaApplication(db, scope, ref.id)
+    : await getApplication(db, scope, ref.id);
+  return {
+    ...ref,
+    tenant_id: row.tenant_id,
+    client_id: row.client_id,
+    assigned_to: row.assigned_to,
+    documents: row.documents,
+  };
+}
+
+function itemsOf(scope: TenantScope, db: Database, ref: CaseRef) {
   return and(
     clientRowsInScope(scope, checklist_items, db),
-    eq(checklist_items.visa_application_id, applicationId),
+    eq(caseColumn(ref.kind), ref.id),
     isNull(checklist_items.deleted_at),
   );
 }
 
-/** The checklist of an application in scope (404 for any other). */
+/** The checklist of a case in scope (404 for any other). */
 export async function listChecklistItems(
   db: Database,
   scope: TenantScope,
-  applicationId: string,
+  ref: CaseRef,
   query: ListChecklistItemsQuery,
   url: string,
 ) {
-  await getVisaApplication(db, scope, applicationId);
+  await getCase(db, scope, ref);
   const where = and(
-    itemsOf(scope, db, applicationId),
+    itemsOf(scope, db, ref),
     query.status ? eq(checklist_items.status, query.status) : undefined,
   );
   return await paginate(url, query, ordering, {
@@ -52,24 +90,24 @@ export async function listChecklistItems(
   });
 }
 
-/** One item of the application, or 404. */
+/** One item of the case, or 404. */
 export async function getChecklistItem(
   db: Database,
   scope: TenantScope,
-  applicationId: string,
+  ref: CaseRef,
   itemId: string,
 ): Promise<ChecklistItem> {
   if (!isUuid(itemId)) throw notFound("Checklist item");
   const [row] = await db.select().from(checklist_items).where(
-    and(itemsOf(scope, db, applicationId), eq(checklist_items.id, itemId)),
+    and(itemsOf(scope, db, ref), eq(checklist_items.id, itemId)),
   );
   if (!row) throw notFound("Checklist item");
   return row;
 }
 
-/** The next free position at the end of an application's checklist. */
-export async function nextPosition(db: Database, applicationId: string): Promise<number> {
+/** The next free position at the end of a case's checklist. */
+export async function nextPosition(db: Database, ref: CaseRef): Promise<number> {
   const [row] = await db.select({ last: sql<number | null>`max(${checklist_items.position})` })
-    .from(checklist_items).where(eq(checklist_items.visa_application_id, applicationId));
+    .from(checklist_items).where(eq(caseColumn(ref.kind), ref.id));
   return (row?.last ?? -1) + 1;
 }

@@ -1,6 +1,7 @@
 /**
  * Checklist item writes. A new visa application's checklist is started from its
- * visa type in the application's own batch; staff add items by hand, move them
+ * visa type in the application's own batch; staff add items by hand (to a visa
+ * application or a study application), move them
  * through the status machine (409 otherwise) and soft-delete them (branch_admin
  * and up). Each change is audited, and a status move is guarded on the status it
  * was read in, so two racing moves cannot both land.
@@ -11,8 +12,10 @@ import { and, eq, sql } from "drizzle-orm";
 import { type BatchStep, guard, runBatch } from "../../db/batch.ts";
 import type { Database } from "../../db/database.ts";
 import {
+  applications,
   checklist_items,
   type ChecklistItem as ChecklistEntry,
+  document_files,
   visa_applications,
 } from "../../db/schema/index.ts";
 import { creationStamps, insertSteps, updateSteps } from "../../lib/audited-writes.ts";
@@ -25,14 +28,19 @@ import type { TenantScope } from "../../scope/scope.ts";
 import { runBatchAndNotify } from "../../notifications/notify.ts";
 import { checklistCompleteNotifications } from "../../notifications/triggers.ts";
 import { getClient } from "../clients/clients.selectors.ts";
-import type { DocumentCounts } from "../visa-applications/visa-applications.schemas.ts";
-import { getVisaApplication } from "../visa-applications/visa-applications.selectors.ts";
+import type { DocumentCounts } from "./checklist-items.counts.ts";
 import type {
   ChecklistItem,
   CreateChecklistItemSchema,
   UpdateChecklistItemSchema,
 } from "./checklist-items.schemas.ts";
-import { getChecklistItem, nextPosition } from "./checklist-items.selectors.ts";
+import {
+  caseColumn,
+  type CaseRef,
+  getCase,
+  getChecklistItem,
+  nextPosition,
+} from "./checklist-items.selectors.ts";
 import { nextChecklistStatuses } from "./checklist-items.status.ts";
 
 const ENTITY = "checklist_item";
@@ -41,7 +49,7 @@ const ENTITY = "checklist_item";
 function newItem(
   scope: TenantScope,
   meta: RequestMeta,
-  application: { id: string; client_id: string },
+  owner: CaseRef & { client_id: string },
   fields: {
     name: string;
     required: boolean;
@@ -53,8 +61,9 @@ function newItem(
   return {
     id: uuidv7(meta.now.getTime()),
     tenant_id: scope.tenantId,
-    client_id: application.client_id,
-    visa_application_id: application.id,
+    client_id: owner.client_id,
+    visa_application_id: owner.kind === "visa_application" ? owner.id : null,
+    application_id: owner.kind === "application" ? owner.id : null,
     name: fields.name,
     description: fields.description ?? "",
     required: fields.required,
@@ -83,7 +92,7 @@ export function checklistFromVisaType(
   checklist: readonly ChecklistEntry[],
 ): { items: ChecklistItem[]; steps: BatchStep[] } {
   const items = checklist.map((entry, position) =>
-    newItem(scope, meta, application, {
+    newItem(scope, meta, { kind: "visa_application", ...application }, {
       name: entry.item,
       required: entry.required,
       position,
@@ -92,11 +101,12 @@ export function checklistFromVisaType(
   return { items, steps: items.length ? [db.insert(checklist_items).values(items)] : [] };
 }
 
-/** The application is still there (a draft may be deleted meanwhile). */
-function applicationStillThere(id: string): BatchStep {
+/** The case is still there (a draft may be deleted meanwhile). */
+function caseStillThere(ref: CaseRef): BatchStep {
+  const table = ref.kind === "visa_application" ? visa_applications : applications;
   return guard(
-    sql`EXISTS (SELECT 1 FROM ${visa_applications} WHERE ${visa_applications.id} = ${id})`,
-    notFound("Visa application"),
+    sql`EXISTS (SELECT 1 FROM ${table} WHERE ${table.id} = ${ref.id})`,
+    notFound(ref.kind === "visa_application" ? "Visa application" : "Application"),
   );
 }
 
@@ -105,19 +115,19 @@ export async function createChecklistItem(
   db: Database,
   scope: TenantScope,
   meta: RequestMeta,
-  applicationId: string,
+  ref: CaseRef,
   input: z.infer<typeof CreateChecklistItemSchema>,
 ): Promise<ChecklistItem> {
-  const application = await getVisaApplication(db, scope, applicationId);
-  const item = newItem(scope, meta, application, {
+  const owner = await getCase(db, scope, ref);
+  const item = newItem(scope, meta, owner, {
     name: input.name,
     description: input.description,
     required: input.required ?? true,
     due_date: input.due_date,
-    position: await nextPosition(db, application.id),
+    position: await nextPosition(db, ref),
   });
   await runBatch(db, [
-    applicationStillThere(application.id),
+    caseStillThere(ref),
     ...insertSteps(db, scope, meta, { table: checklist_items, entityType: ENTITY, row: item }),
   ]);
   return item;
@@ -128,12 +138,12 @@ export async function updateChecklistItem(
   db: Database,
   scope: TenantScope,
   meta: RequestMeta,
-  applicationId: string,
+  ref: CaseRef,
   itemId: string,
   input: z.infer<typeof UpdateChecklistItemSchema>,
 ): Promise<ChecklistItem> {
-  const application = await getVisaApplication(db, scope, applicationId);
-  const before = await getChecklistItem(db, scope, applicationId, itemId);
+  const owner = await getCase(db, scope, ref);
+  const before = await getChecklistItem(db, scope, ref, itemId);
   const status = input.status ?? before.status;
   const moves = status !== before.status;
   if (moves && !nextChecklistStatuses(before.status).includes(status)) {
@@ -167,11 +177,11 @@ export async function updateChecklistItem(
   const notices = checklistCompleteNotifications(
     scope.actor,
     {
-      before: isComplete(application.documents),
-      after: isComplete(countsAfter(application.documents, before, update.row)),
+      before: isComplete(owner.documents),
+      after: isComplete(countsAfter(owner.documents, before, update.row)),
     },
-    application,
-    await clientNameOf(db, scope, application.client_id),
+    owner,
+    await clientNameOf(db, scope, owner.client_id),
   );
   await runBatchAndNotify(db, meta, [
     guard(
@@ -222,11 +232,11 @@ export async function deleteChecklistItem(
   db: Database,
   scope: TenantScope,
   meta: RequestMeta,
-  applicationId: string,
+  ref: CaseRef,
   itemId: string,
 ): Promise<void> {
-  await getVisaApplication(db, scope, applicationId);
-  const before = await getChecklistItem(db, scope, applicationId, itemId);
+  await getCase(db, scope, ref);
+  const before = await getChecklistItem(db, scope, ref, itemId);
   requireBranchAdminOrAbove(scope, "delete checklist items");
   const { steps } = softDeleteSteps(db, scope, meta, {
     table: checklist_items,
@@ -236,7 +246,19 @@ export async function deleteChecklistItem(
   await runBatch(db, steps);
 }
 
-/** Removes a draft application's items for good, before the application itself. */
-export function deleteChecklistOf(db: Database, applicationId: string): BatchStep {
-  return db.delete(checklist_items).where(eq(checklist_items.visa_application_id, applicationId));
+/**
+ * The steps that remove a deleted case's checklist for good, before the case
+ * itself: refused (409) while any of its items holds a file, which is evidence
+ * to keep (withdraw the case instead).
+ */
+export function deleteChecklistOf(db: Database, ref: CaseRef): BatchStep[] {
+  const items = db.select({ id: checklist_items.id }).from(checklist_items)
+    .where(eq(caseColumn(ref.kind), ref.id));
+  return [
+    guard(
+      sql`NOT EXISTS (SELECT 1 FROM ${document_files} WHERE ${document_files.checklist_item_id} IN ${items})`,
+      new ApiError(409, "has_documents", "Its checklist holds files; withdraw it instead."),
+    ),
+    db.delete(checklist_items).where(eq(caseColumn(ref.kind), ref.id)),
+  ];
 }

@@ -312,3 +312,65 @@ Deno.test("checklist alerts: a document past due, and an application ready to lo
   });
   t.close();
 });
+
+Deno.test("a study application keeps a checklist of its own, in the same scope", async (s) => {
+  const t = await createTestApp();
+  const w = await buildWorld(t);
+  const type = await call(t, "POST", "/api/v1/application-types", {
+    token: w.tokens.superAdmin,
+    body: { name: "University admission", code: "UNI" },
+  });
+  const client = await call(t, "POST", "/api/v1/clients", {
+    token: w.tokens.consultant,
+    body: { first_name: "Mei", last_name: "Tan" },
+  });
+  const application = await call(t, "POST", "/api/v1/applications", {
+    token: w.tokens.consultant,
+    body: { client_id: client.body.id, application_type_id: type.body.id, institution: "UniSA" },
+  });
+  assert.equal(application.status, 201, application.text);
+  assert.deepEqual(application.body.documents, { required: 0, received: 0, verified: 0 });
+  const path = `/api/v1/applications/${application.body.id}`;
+
+  await s.step("items are added by hand and counted on the application", async () => {
+    const offer = await call(t, "POST", `${path}/documents`, {
+      token: w.tokens.consultant,
+      body: { name: "Offer letter" },
+    });
+    assert.equal(offer.status, 201, offer.text);
+    assert.equal(offer.body.application_id, application.body.id);
+    assert.equal(offer.body.visa_application_id, null);
+    const moved = await call(t, "PATCH", `${path}/documents/${offer.body.id}`, {
+      token: w.tokens.consultant,
+      body: { status: "received" },
+    });
+    assert.equal(moved.status, 200, moved.text);
+    const read = await call(t, "GET", path, { token: w.tokens.consultant });
+    assert.deepEqual(read.body.documents, { required: 1, received: 1, verified: 0 });
+  });
+
+  await s.step(
+    "outside the scope it is 404, and a visa application's URL does not reach it",
+    async () => {
+      for (const who of OUTSIDE) {
+        assertError(await call(t, "GET", `${path}/documents`, { token: w.tokens[who] }), 404);
+        assertError(
+          await call(t, "POST", `${path}/documents`, { token: w.tokens[who], body: { name: "x" } }),
+          404,
+        );
+      }
+      const asVisa = `/api/v1/visa-applications/${application.body.id}/documents`;
+      assertError(await call(t, "GET", asVisa, { token: w.tokens.consultant }), 404);
+    },
+  );
+
+  await s.step(
+    "deleting the application takes its checklist with it",
+    async () => {
+      const del = await call(t, "DELETE", path, { token: w.tokens.branchAdmin });
+      assert.equal(del.status, 204, del.text);
+      assert.equal(await countRows(t.db, "checklist_items"), 0);
+    },
+  );
+  t.close();
+});

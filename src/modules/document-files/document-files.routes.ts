@@ -1,12 +1,12 @@
 /**
  * Files of checklist items: `POST|GET /visa-applications/{id}/documents/{item_id}/files`
- * (multipart upload, list), of clients themselves: `POST|GET /clients/{client_id}/files`,
+ * and the same under `/applications` (multipart upload, list), of clients themselves: `POST|GET /clients/{client_id}/files`,
  * and `GET|DELETE /files/{id}` (download, soft delete), `POST /files/{id}/link`.
  * Scope is checked on every call, downloads included: outside it a file is 404.
  * @module
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import type { HonoRequest, MiddlewareHandler } from "hono";
+import type { Context, HonoRequest, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../lib/context.ts";
 import { DOWNLOAD_LINK_TTL_SECONDS, signDownloadLink } from "../../auth/download-links.ts";
 import { requireAuth, tenantScope } from "../../auth/middleware.ts";
@@ -22,11 +22,13 @@ import {
   writeErrors,
 } from "../../lib/router.ts";
 import { ItemParamsSchema } from "../checklist-items/checklist-items.schemas.ts";
+import type { CaseRef } from "../checklist-items/checklist-items.selectors.ts";
 import { ClientParamsSchema } from "../client-profiles/client-profiles.schemas.ts";
 import {
   DocumentFilePageSchema,
   DocumentFileSchema,
   DownloadLinkSchema,
+  type ListFilesQuery,
   ListFilesQuerySchema,
   UploadFormSchema,
 } from "./document-files.schemas.ts";
@@ -39,7 +41,6 @@ import {
 } from "./document-files.services.ts";
 
 const common = authenticatedRoute("Document files");
-const itemFiles = "/visa-applications/{id}/documents/{item_id}/files";
 const unavailable = {
   description: "No file storage on this deployment",
   content: errorResponses[404].content,
@@ -57,7 +58,7 @@ const upload = createRoute({
   ...common,
   middleware: [common.middleware, requireMultipart] as const,
   method: "post",
-  path: itemFiles,
+  path: "/visa-applications/{id}/documents/{item_id}/files",
   summary: "Upload a document for a checklist item",
   description: "multipart/form-data with one part `file`. The type is recognised from the " +
     "bytes (PDF, PNG, JPEG by default: FILE_TYPES) and must match what the part claims; at most " +
@@ -91,10 +92,21 @@ const clientList = createRoute({
 const list = createRoute({
   ...common,
   method: "get",
-  path: itemFiles,
+  path: "/visa-applications/{id}/documents/{item_id}/files",
   summary: "The files of a checklist item",
   request: { params: ItemParamsSchema, query: ListFilesQuerySchema },
   responses: { 200: jsonResponse(DocumentFilePageSchema, "A page of files"), ...readErrors },
+});
+/** The same two routes under a study application's checklist. */
+const studyUpload = createRoute({
+  ...upload,
+  path: "/applications/{id}/documents/{item_id}/files",
+  summary: "Upload a document for a study application's checklist item",
+});
+const studyList = createRoute({
+  ...list,
+  path: "/applications/{id}/documents/{item_id}/files",
+  summary: "The files of a study application's checklist item",
 });
 const link = createRoute({
   ...common,
@@ -153,18 +165,44 @@ async function filePart(request: HonoRequest): Promise<File> {
   return file;
 }
 
+/** The handlers of an item's upload and list, for one kind of case. */
+function itemFileHandlers(kind: CaseRef["kind"]) {
+  return {
+    upload: async (c: Context<AppEnv>, params: { id: string; item_id: string }) => {
+      const { db, files, config } = c.get("deps");
+      const store = requireFileStore(files);
+      const file = await filePart(c.req);
+      const stored = await uploadFile(db, store, config, tenantScope(c), requestMeta(c), {
+        ref: { kind, id: params.id },
+        itemId: params.item_id,
+      }, file);
+      return c.json(stored, 201);
+    },
+    list: async (
+      c: Context<AppEnv>,
+      params: { id: string; item_id: string },
+      query: ListFilesQuery,
+    ) => {
+      const page = await listItemFiles(
+        c.get("deps").db,
+        tenantScope(c),
+        { kind, id: params.id },
+        params.item_id,
+        query,
+        c.req.url,
+      );
+      return c.json(page, 200);
+    },
+  };
+}
+const visaItemFiles = itemFileHandlers("visa_application");
+const studyItemFiles = itemFileHandlers("application");
+
 export const documentFilesRouter = createRouter()
-  .openapi(upload, async (c) => {
-    const { db, files, config } = c.get("deps");
-    const store = requireFileStore(files);
-    const { id, item_id } = c.req.valid("param");
-    const file = await filePart(c.req);
-    const stored = await uploadFile(db, store, config, tenantScope(c), requestMeta(c), {
-      applicationId: id,
-      itemId: item_id,
-    }, file);
-    return c.json(stored, 201);
-  })
+  .openapi(upload, (c) => visaItemFiles.upload(c, c.req.valid("param")))
+  .openapi(studyUpload, (c) => studyItemFiles.upload(c, c.req.valid("param")))
+  .openapi(list, (c) => visaItemFiles.list(c, c.req.valid("param"), c.req.valid("query")))
+  .openapi(studyList, (c) => studyItemFiles.list(c, c.req.valid("param"), c.req.valid("query")))
   .openapi(clientUpload, async (c) => {
     const { db, files, config } = c.get("deps");
     const store = requireFileStore(files);
@@ -179,18 +217,6 @@ export const documentFilesRouter = createRouter()
       c.get("deps").db,
       tenantScope(c),
       c.req.valid("param").client_id,
-      c.req.valid("query"),
-      c.req.url,
-    );
-    return c.json(page, 200);
-  })
-  .openapi(list, async (c) => {
-    const { id, item_id } = c.req.valid("param");
-    const page = await listItemFiles(
-      c.get("deps").db,
-      tenantScope(c),
-      id,
-      item_id,
       c.req.valid("query"),
       c.req.url,
     );

@@ -7,7 +7,7 @@ import { isUuid } from "../../lib/ids.ts";
 import { type Ordering, paginate } from "../../lib/pagination.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
-import { getChecklistItem } from "../checklist-items/checklist-items.selectors.ts";
+import { type CaseRef, getChecklistItem } from "../checklist-items/checklist-items.selectors.ts";
 import { getClient } from "../clients/clients.selectors.ts";
 import type { DocumentFile, ListFilesQuery, StoredFile } from "./document-files.schemas.ts";
 
@@ -38,12 +38,12 @@ function pageOfFiles(db: Database, where: SQL | undefined, query: ListFilesQuery
 export async function listItemFiles(
   db: Database,
   scope: TenantScope,
-  applicationId: string,
+  ref: CaseRef,
   itemId: string,
   query: ListFilesQuery,
   url: string,
 ) {
-  await getChecklistItem(db, scope, applicationId, itemId);
+  await getChecklistItem(db, scope, ref, itemId);
   return await pageOfFiles(
     db,
     and(live(scope, db), eq(document_files.checklist_item_id, itemId)),

@@ -30,7 +30,7 @@ import { softDeleteSteps } from "../../lib/soft-delete.ts";
 import { requireBranchAdminOrAbove } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { ChecklistItem } from "../checklist-items/checklist-items.schemas.ts";
-import { getChecklistItem } from "../checklist-items/checklist-items.selectors.ts";
+import { type CaseRef, getChecklistItem } from "../checklist-items/checklist-items.selectors.ts";
 import { getClient } from "../clients/clients.selectors.ts";
 import { clientStillLive } from "../clients/clients.services.ts";
 import type { DocumentFile, StoredFile } from "./document-files.schemas.ts";
@@ -47,7 +47,7 @@ export function requireFileStore(files: FileStore | undefined): FileStore {
 }
 
 /** What an upload is stored against: a checklist item of an application, or a client itself. */
-export type UploadTarget = { applicationId: string; itemId: string } | { clientId: string };
+export type UploadTarget = { ref: CaseRef; itemId: string } | { clientId: string };
 
 /** Where the file goes, and the guards and item move of its batch. */
 async function placeUpload(
@@ -60,7 +60,7 @@ async function placeUpload(
     const client = await getClient(db, scope, target.clientId);
     return { clientId: client.id, itemId: null, steps: [clientStillLive(client.id)] };
   }
-  const item = await getChecklistItem(db, scope, target.applicationId, target.itemId);
+  const item = await getChecklistItem(db, scope, target.ref, target.itemId);
   return {
     clientId: item.client_id,
     itemId: item.id,

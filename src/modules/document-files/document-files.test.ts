@@ -65,7 +65,8 @@ async function setUp(config: { fileMaxBytes?: number } = {}) {
   const [passport, photo] = items.body.results as { id: string }[];
   const itemPath = (id: string) =>
     `/api/v1/visa-applications/${application.body.id}/documents/${id}`;
-  return { t, w, dir, passport, photo, itemPath };
+  const applicationPath = `/api/v1/visa-applications/${application.body.id}`;
+  return { t, w, dir, passport, photo, itemPath, applicationPath };
 }
 
 async function upload(
@@ -86,7 +87,7 @@ async function upload(
 }
 
 Deno.test("a document is stored, hashed, listed, downloaded and deleted, all audited", async (s) => {
-  const { t, w, dir, passport, itemPath } = await setUp();
+  const { t, w, dir, passport, itemPath, applicationPath } = await setUp();
   const path = itemPath(passport.id);
   const stored = await upload(t, w, path, {
     bytes: PDF,
@@ -110,6 +111,18 @@ Deno.test("a document is stored, hashed, listed, downloaded and deleted, all aud
       `tenants/${w.tenantA.id}/files/${stored.body.id}`,
     ]);
   });
+
+  await s.step(
+    "a draft whose checklist holds files is not deleted: they are evidence",
+    async () => {
+      const refused = await call(t, "DELETE", applicationPath, { token: w.tokens.branchAdmin });
+      assertError(refused, 409, "has_documents");
+      assert.equal(
+        (await call(t, "GET", applicationPath, { token: w.tokens.consultant })).status,
+        200,
+      );
+    },
+  );
 
   await s.step("listed under its item", async () => {
     const list = await call(t, "GET", `${path}/files`, { token: w.tokens.consultant });

@@ -2,16 +2,9 @@
 import { z } from "@hono/zod-openapi";
 import { createSelectSchema } from "drizzle-zod";
 import { VISA_APPLICATION_STATUSES, visa_applications } from "../../db/schema/index.ts";
+import { DocumentCountsSchema } from "../checklist-items/checklist-items.counts.ts";
 import { calendarDate, currencyCode, idRef, longText, minorUnits } from "../../lib/fields.ts";
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
-
-/** What an application's answer says of its checklist: required items only, waived ones left out. */
-export const DocumentCountsSchema = z.object({
-  required: z.number().int(),
-  received: z.number().int().openapi({ description: "Required items received or verified." }),
-  verified: z.number().int(),
-}).openapi("DocumentCounts");
-export type DocumentCounts = z.infer<typeof DocumentCountsSchema>;
 
 export const VisaApplicationSchema = createSelectSchema(visa_applications).extend({
   documents: DocumentCountsSchema,

@@ -2,8 +2,7 @@
  * Reads of visa applications: visible exactly when their client is, each with
  * the counts of its document checklist. @module
  */
-import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
-import { IDS_PER_STATEMENT } from "../../db/batch.ts";
+import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { checklist_items, visa_applications } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
@@ -12,12 +11,8 @@ import { type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
-import type {
-  DocumentCounts,
-  ListVisaApplicationsQuery,
-  VisaApplication,
-  VisaApplicationRow,
-} from "./visa-applications.schemas.ts";
+import { withDocuments } from "../checklist-items/checklist-items.counts.ts";
+import type { ListVisaApplicationsQuery, VisaApplication } from "./visa-applications.schemas.ts";
 
 const ordering: Ordering = {
   columns: { created_at: visa_applications.created_at, updated_at: visa_applications.updated_at },
@@ -47,6 +42,7 @@ export function listVisaApplications(
     rows: async (seek, orderBy, limit, offset) =>
       withDocuments(
         db,
+        checklist_items.visa_application_id,
         await db.select().from(visa_applications).where(and(where, seek)).orderBy(...orderBy)
           .limit(limit).offset(offset),
       ),
@@ -65,48 +61,6 @@ export async function getVisaApplication(
     and(clientRowsInScope(scope, visa_applications, db), eq(visa_applications.id, id)),
   );
   if (!row) throw notFound("Visa application");
-  const [withCounts] = await withDocuments(db, [row]);
+  const [withCounts] = await withDocuments(db, checklist_items.visa_application_id, [row]);
   return withCounts;
-}
-
-const NONE: DocumentCounts = { required: 0, received: 0, verified: 0 };
-const counted = (condition: SQL) =>
-  sql<
-    number
-  >`coalesce(sum(CASE WHEN ${checklist_items.required} = 1 AND ${condition} THEN 1 ELSE 0 END), 0)`
-    .mapWith(Number);
-
-/**
- * The document counts of each application (ids the caller already read in scope):
- * one grouped query per {@link IDS_PER_STATEMENT} ids.
- */
-async function documentCounts(
-  db: Database,
-  applicationIds: string[],
-): Promise<Map<string, DocumentCounts>> {
-  const out = new Map<string, DocumentCounts>(applicationIds.map((id) => [id, NONE]));
-  for (let i = 0; i < applicationIds.length; i += IDS_PER_STATEMENT) {
-    const ids = applicationIds.slice(i, i + IDS_PER_STATEMENT);
-    const rows = await db.select({
-      id: checklist_items.visa_application_id,
-      required: counted(sql`${checklist_items.status} <> 'waived'`),
-      received: counted(sql`${checklist_items.status} IN ('received', 'verified')`),
-      verified: counted(sql`${checklist_items.status} = 'verified'`),
-    }).from(checklist_items)
-      .where(
-        and(inArray(checklist_items.visa_application_id, ids), isNull(checklist_items.deleted_at)),
-      )
-      .groupBy(checklist_items.visa_application_id);
-    for (const { id, ...counts } of rows) out.set(id, counts);
-  }
-  return out;
-}
-
-/** Adds each application's document counts. */
-async function withDocuments(
-  db: Database,
-  rows: VisaApplicationRow[],
-): Promise<VisaApplication[]> {
-  const counts = await documentCounts(db, rows.map((row) => row.id));
-  return rows.map((row) => ({ ...row, documents: counts.get(row.id) ?? NONE }));
 }

@@ -213,7 +213,7 @@ export async function deleteVisaApplication(
       sql`EXISTS (SELECT 1 FROM ${visa_applications} WHERE ${visa_applications.id} = ${id} AND ${visa_applications.status} = 'draft')`,
       onlyDrafts,
     ),
-    deleteChecklistOf(db, id),
+    ...deleteChecklistOf(db, { kind: "visa_application", id }),
     ...hardDeleteSteps(db, scope, meta, {
       table: visa_applications,
       entityType: "visa_application",
