@@ -48,8 +48,16 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
  * dropped, at most 200 characters; null when it names a path (or nothing).
  */
 export function cleanFileName(name: string): string | null {
-  if (/[\/\\]/.test(name) || name.includes("..")) return null;
-  // deno-lint-ignore no-control-regex
-  const clean = name.replace(/[\u0000-\u001f\u007f"]/g, "").trim().slice(0, 200);
-  return clean === "" || clean === "." ? null : clean;
+  if (/[\/\\]/.test(name)) return null;
+  // Control characters, quotes, and bidi and line-separator marks (which can make
+  // "fdp.exe.pdf" read as something else); at most 200 characters, whole ones.
+  const clean = Array.from(
+    // deno-lint-ignore no-control-regex
+    name.replace(
+      /[\u0000-\u001f\u007f-\u009f"\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+      "",
+    )
+      .trim(),
+  ).slice(0, 200).join("");
+  return clean === "" || clean === "." || clean === ".." ? null : clean;
 }

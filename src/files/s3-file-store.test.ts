@@ -33,7 +33,10 @@ function standInS3() {
       region: "eu-test-1",
       datetime: amzDate,
     }).sign();
-    if (expected.headers.get("authorization") !== given) problems.push(`bad signature ${req.url}`);
+    if (expected.headers.get("authorization") !== given) {
+      problems.push(`bad signature ${req.url}`);
+      return new Response("<Error><Code>SignatureDoesNotMatch</Code></Error>", { status: 403 });
+    }
     const url = new URL(req.url);
     const key = url.pathname;
     if (req.method === "GET" && url.searchParams.get("list-type") === "2") {
@@ -93,8 +96,9 @@ Deno.test("the S3 store puts, gets and deletes signed objects under its bucket",
       accessKeyId: CREDENTIALS.accessKeyId,
       secretAccessKey: "not-the-secret",
     });
-    await wrong.put(key, bytes, "application/pdf");
+    await assert.rejects(wrong.put(key, bytes, "application/pdf"), /S3 PUT answered 403/);
     assert.equal(s3.problems.length, 1, "a request signed with another secret is told apart");
+    assert.equal(s3.objects.size, 0);
   } finally {
     await s3.server.shutdown();
   }

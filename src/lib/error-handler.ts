@@ -27,7 +27,10 @@ function respond(c: Context<AppEnv>, error: ApiError): Response {
   return c.json(errorBody(error, requestId), error.status);
 }
 
-function fromHttpException(error: HTTPException): ApiError {
+function fromHttpException(error: HTTPException, contentType: string): ApiError {
+  if (error.status === 400 && contentType.startsWith("multipart/form-data")) {
+    return new ApiError(400, "invalid_upload", "The upload is not a valid multipart form.");
+  }
   if (error.status === 400) {
     return new ApiError(400, "malformed_json", "The request body is not valid JSON.");
   }
@@ -42,7 +45,10 @@ function fromHttpException(error: HTTPException): ApiError {
 /** The app's onError. */
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof ApiError) return respond(c, error);
-  if (error instanceof HTTPException) return respond(c, fromHttpException(error));
+  if (error instanceof HTTPException) {
+    const contentType = (c.req.header("content-type") ?? "").toLowerCase();
+    return respond(c, fromHttpException(error, contentType));
+  }
   c.get("deps")?.log({
     level: "error",
     msg: "unhandled error",

@@ -16,6 +16,7 @@ import { purgeStreamTickets } from "../auth/stream-tickets.ts";
 import { IDS_PER_STATEMENT, runBatch } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
 import {
+  applications,
   checklist_items,
   clients,
   notifications,
@@ -161,44 +162,60 @@ export async function scheduledDrafts(
     }
   }
 
-  // Documents past their due date on applications still in progress: the
-  // application's assignee, then the client's consultant, then the branch admins.
-  const overdue = await db.select({
-    id: checklist_items.id,
-    name: checklist_items.name,
-    due: checklist_items.due_date,
-    applicationId: visa_applications.id,
-    assignee: visa_applications.assigned_to,
-    client: person,
-  }).from(checklist_items)
-    .innerJoin(visa_applications, eq(visa_applications.id, checklist_items.visa_application_id))
-    .innerJoin(clients, eq(clients.id, checklist_items.client_id))
-    .where(and(
-      eq(checklist_items.tenant_id, tenant.id),
-      isNull(checklist_items.deleted_at),
-      inArray(checklist_items.status, ["requested", "rejected"]),
-      lte(checklist_items.due_date, today),
-      gte(checklist_items.due_date, addDays(today, -REMINDER_LOOKBACK_DAYS)),
-      notInArray(visa_applications.status, ["granted", "refused", "withdrawn"]),
-      liveClient,
-    ));
-  for (const item of overdue) {
-    for (
-      const recipientId of recipients(item.client.branch_id, item.assignee, item.client.assigned_to)
-    ) {
-      drafts.push({
-        ...base,
-        recipientId,
-        type: "document_due",
-        title: `${item.name} for ${clientName(item.client)} was due on ${item.due}`,
-        meta: {
-          checklist_item_id: item.id,
-          visa_application_id: item.applicationId,
-          client_id: item.client.id,
-          due_date: item.due,
-        },
-        dedupeKey: `document_due:${item.id}:${item.due}`,
-      });
+  // Documents past their due date on cases still in progress (visa and study
+  // applications): the case's assignee, then the client's consultant, then the
+  // branch admins.
+  const cases = [
+    {
+      kind: "visa_application" as const,
+      table: visa_applications,
+      link: checklist_items.visa_application_id,
+      closed: ["granted", "refused", "withdrawn"] as const,
+    },
+    {
+      kind: "application" as const,
+      table: applications,
+      link: checklist_items.application_id,
+      closed: ["completed", "withdrawn", "rejected"] as const,
+    },
+  ];
+  for (const c of cases) {
+    const overdue = await db.select({
+      id: checklist_items.id,
+      name: checklist_items.name,
+      due: checklist_items.due_date,
+      caseId: c.table.id,
+      assignee: c.table.assigned_to,
+      client: person,
+    }).from(checklist_items)
+      .innerJoin(c.table, eq(c.table.id, c.link))
+      .innerJoin(clients, eq(clients.id, checklist_items.client_id))
+      .where(and(
+        eq(checklist_items.tenant_id, tenant.id),
+        isNull(checklist_items.deleted_at),
+        inArray(checklist_items.status, ["requested", "rejected"]),
+        lte(checklist_items.due_date, today),
+        gte(checklist_items.due_date, addDays(today, -REMINDER_LOOKBACK_DAYS)),
+        notInArray(c.table.status, [...c.closed]),
+        liveClient,
+      ));
+    for (const item of overdue) {
+      const to = recipients(item.client.branch_id, item.assignee, item.client.assigned_to);
+      for (const recipientId of to) {
+        drafts.push({
+          ...base,
+          recipientId,
+          type: "document_due",
+          title: `${item.name} for ${clientName(item.client)} was due on ${item.due}`,
+          meta: {
+            checklist_item_id: item.id,
+            [`${c.kind}_id`]: item.caseId,
+            client_id: item.client.id,
+            due_date: item.due,
+          },
+          dedupeKey: `document_due:${item.id}:${item.due}`,
+        });
+      }
     }
   }
   return drafts;

@@ -349,6 +349,15 @@ Deno.test("a study application keeps a checklist of its own, in the same scope",
     assert.deepEqual(read.body.documents, { required: 1, received: 1, verified: 0 });
   });
 
+  await s.step("a study application's overdue document alerts too", async () => {
+    await call(t, "POST", `${path}/documents`, {
+      token: w.tokens.consultant,
+      body: { name: "English test result", due_date: "2026-01-02" },
+    });
+    const run = await runScheduledNotifications(t.db, t.deps.hub, new Date("2026-01-05T12:00:00Z"));
+    assert.equal(run.created.document_due, 1);
+  });
+
   await s.step(
     "outside the scope it is 404, and a visa application's URL does not reach it",
     async () => {

@@ -235,7 +235,10 @@ export const documentFilesRouter = createRouter()
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       "Content-Type": file.content_type,
       "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${
-        encodeURIComponent(file.name)
+        encodeURIComponent(file.name).replace(
+          /['()*]/g,
+          (ch) => `%${ch.charCodeAt(0).toString(16)}`,
+        )
       }`,
       "Cache-Control": "private, no-store",
     });

@@ -150,7 +150,8 @@ export async function uploadFile(
   try {
     await runBatch(db, steps);
   } catch (error) {
-    await files.delete(row.storage_key);
+    // The caller hears why the upload failed; a failed clean-up is left to the sweep.
+    await files.delete(row.storage_key).catch(() => {});
     throw error;
   }
   return shownFile(row);
@@ -164,18 +165,28 @@ function receivedSteps(
   item: ChecklistItem,
 ): BatchStep[] {
   if (item.status !== "requested" && item.status !== "rejected") return [];
-  return updateSteps(db, scope, meta, {
-    table: checklist_items,
-    entityType: "checklist_item",
-    before: item,
-    after: {
-      ...item,
-      status: "received",
-      rejection_reason: null,
-      status_changed_at: meta.now.toISOString(),
-      status_changed_by: scope.actor.userId,
-    },
-  }).steps;
+  // The status it was read in must still hold: a move racing the upload wins, not this one.
+  const stillAsRead = guard(
+    sql`EXISTS (SELECT 1 FROM ${checklist_items} WHERE ${
+      and(eq(checklist_items.id, item.id), eq(checklist_items.status, item.status))
+    })`,
+    new ApiError(409, "conflict", "The item changed while the upload ran; reload and retry."),
+  );
+  return [
+    stillAsRead,
+    ...updateSteps(db, scope, meta, {
+      table: checklist_items,
+      entityType: "checklist_item",
+      before: item,
+      after: {
+        ...item,
+        status: "received",
+        rejection_reason: null,
+        status_changed_at: meta.now.toISOString(),
+        status_changed_by: scope.actor.userId,
+      },
+    }).steps,
+  ];
 }
 
 /** A file's bytes for a caller in scope, with the audit entry of the download. */

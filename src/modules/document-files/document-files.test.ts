@@ -166,8 +166,14 @@ Deno.test("a document is stored, hashed, listed, downloaded and deleted, all aud
     assertError(other, 404);
     const forged = await call(t, "GET", `${url.slice(0, -4)}AAAA`);
     assertError(forged, 404);
-    const elsewhere = url.replace(stored.body.id, "0193c0de-0000-7000-8000-000000000081");
-    assertError(await call(t, "GET", elsewhere), 404);
+    const second = await upload(t, w, path, { bytes: PDF, name: "second.pdf" });
+    assert.equal(second.status, 201);
+    const elsewhere = url.replace(stored.body.id, second.body.id);
+    assertError(await call(t, "GET", elsewhere), 404, "not_found");
+    const gone = await call(t, "DELETE", `/api/v1/files/${second.body.id}`, {
+      token: w.tokens.branchAdmin,
+    });
+    assert.equal(gone.status, 204);
     assertError(
       await call(t, "POST", `/api/v1/files/${stored.body.id}/link`, {
         token: w.tokens.consultantB,
@@ -316,6 +322,42 @@ Deno.test("bad uploads get a clear error and leave no row and no object", async 
     assert.equal((await interrupted.json()).error, "validation_error");
     await nothingStored();
   });
+
+  await s.step("a form without its boundary is a 400 invalid_upload", async () => {
+    const res = await t.app.request(`${path}/files`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${w.tokens.consultant}`,
+        "content-type": "multipart/form-data",
+      },
+      body: "--x\r\n",
+    });
+    assert.equal(res.status, 400);
+    assert.equal((await res.json()).error, "invalid_upload");
+    await nothingStored();
+  });
+
+  await s.step(
+    "an item moved while the upload ran: 409, the move stands, nothing stored",
+    async () => {
+      beforeNextBatch(
+        t,
+        () =>
+          call(t, "PATCH", path, { token: w.tokens.branchAdmin, body: { status: "waived" } }).then(
+            (r) => assert.equal(r.status, 200),
+          ),
+      );
+      const res = await upload(t, w, path, { bytes: PDF.slice(0, 20), name: "racing.pdf" });
+      assert.equal(res.status, 409, JSON.stringify(res.body));
+      assert.equal(
+        (await call(t, "GET", path, { token: w.tokens.consultant })).body.status,
+        "waived",
+      );
+      assert.equal(await countRows(t.db, "document_files"), 0);
+      assert.deepEqual(await objectsIn(dir), []);
+      await call(t, "PATCH", path, { token: w.tokens.branchAdmin, body: { status: "requested" } });
+    },
+  );
 
   await s.step(
     "an item removed while the upload ran: 404, and the object is removed too",
