@@ -52,8 +52,8 @@ export function cleanFileName(name: string): string | null {
   // Control characters, quotes, and bidi and line-separator marks (which can make
   // "fdp.exe.pdf" read as something else); at most 200 characters, whole ones.
   const clean = Array.from(
-    // deno-lint-ignore no-control-regex
     name.replace(
+      // deno-lint-ignore no-control-regex
       /[\u0000-\u001f\u007f-\u009f"\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
       "",
     )
