@@ -15,6 +15,8 @@ const config = loadConfig({
   DATABASE_URL: `file:${dir}/bench.db`,
   JWT_KEY_FILE: `${dir}/key.json`,
   RATE_LIMIT_PER_MINUTE: "0",
+  TENANT_RATE_LIMIT_PER_MINUTE: "0",
+  ANON_RATE_LIMIT_PER_MINUTE: "0",
   LOGIN_RATE_LIMIT_PER_MINUTE: "0",
 });
 const { deps, database: { client } } = await denoDeps(config);

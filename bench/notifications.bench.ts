@@ -91,12 +91,15 @@ client.close();
 // The server, as `deno task dev` runs it.
 const port = 20000 + Math.floor(Math.random() * 20000);
 const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", "--allow-all", "src/main.ts"],
+  args: ["run", "--unstable-net", "--allow-all", "src/main.ts"],
   env: {
     PORT: String(port),
     DATABASE_URL: dbUrl,
     JWT_KEY_FILE: keyFile,
     RATE_LIMIT_PER_MINUTE: "0",
+    TENANT_RATE_LIMIT_PER_MINUTE: "0",
+    ANON_RATE_LIMIT_PER_MINUTE: "0",
+    LOGIN_RATE_LIMIT_PER_MINUTE: "0",
     SCHEDULE_INTERVAL_SECONDS: "0",
     SSE_MAX_STREAMS_PER_USER: "5",
   },

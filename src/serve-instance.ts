@@ -64,7 +64,7 @@ export async function serveInstance(
       region.heartbeatMs,
       await databaseId(database.writer, true),
     );
-    handler = async (request, info) => (await feed(request)) ?? await app.fetch(request, info);
+    handler = (request, info) => feed(request) ?? app.fetch(request, info);
   }
   const server = Deno.serve({
     port: config.port,

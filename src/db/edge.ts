@@ -13,8 +13,7 @@ import { drizzle as drizzleD1 } from "drizzle-orm/d1";
 // @ts-types="drizzle-orm/libsql"
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
 import type { D1Database } from "../edge/cloudflare.ts";
-import type { ReadSessions } from "../lib/bookmarks.ts";
-import { ApiError } from "../lib/errors.ts";
+import { invalidBookmark, type ReadSessions } from "../lib/bookmarks.ts";
 import type { Database } from "./database.ts";
 import type { MigrationLedger } from "./schema-version.ts";
 import * as schema from "./schema/index.ts";
@@ -39,7 +38,7 @@ function d1Sessions(binding: D1Database): ReadSessions {
           bookmark ?? (first === "primary" ? "first-primary" : "first-unconstrained"),
         );
       } catch {
-        throw new ApiError(400, "invalid_bookmark", "Leopard-Bookmark is not one D1 returned.");
+        throw invalidBookmark();
       }
       return {
         db: drizzleD1(session as unknown as D1Database, { schema }),

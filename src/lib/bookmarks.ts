@@ -14,7 +14,17 @@ import { ApiError } from "./errors.ts";
 
 export const BOOKMARK_HEADER = "Leopard-Bookmark";
 
-const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/** Methods that only read: what a replica may answer. */
+export const READ_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** The 400 of a bookmark this API could not have returned. */
+export function invalidBookmark(): ApiError {
+  return new ApiError(
+    400,
+    "invalid_bookmark",
+    `${BOOKMARK_HEADER} must be a bookmark this API returned.`,
+  );
+}
 
 /** A path without its trailing slash, as routes match it either way. */
 export function routePath(path: string): string {
@@ -51,13 +61,7 @@ export function readSessions(
   return async (c, next) => {
     if (!sessions) return await next();
     const sent = c.req.header(BOOKMARK_HEADER)?.trim() || null;
-    if (sent !== null && !WELL_FORMED.test(sent)) {
-      throw new ApiError(
-        400,
-        "invalid_bookmark",
-        `${BOOKMARK_HEADER} must be a bookmark this API returned.`,
-      );
-    }
+    if (sent !== null && !WELL_FORMED.test(sent)) throw invalidBookmark();
     // A write reads what it changes at the primary: on a stale replica its "no change"
     // or its status guard would judge against an old row.
     const write = !READ_METHODS.has(c.req.method);

@@ -17,7 +17,7 @@
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
-import { BOOKMARK_HEADER } from "../lib/bookmarks.ts";
+import { BOOKMARK_HEADER, invalidBookmark, READ_METHODS } from "../lib/bookmarks.ts";
 import type { AppEnv } from "../lib/context.ts";
 import { ApiError } from "../lib/errors.ts";
 import type { Replica } from "./replica.ts";
@@ -29,7 +29,6 @@ export const SERVED_BY_HEADER = "Leopard-Served-By";
 export const RELAY_HEADER = "Leopard-Relay";
 const RETRY_AFTER_SECONDS = 5;
 const BOOKMARK = /^\d{1,15}$/;
-const LOCAL_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export type GatewayOptions = {
   primaryUrl: string;
@@ -66,7 +65,7 @@ export function regionalGateway(options: GatewayOptions): MiddlewareHandler<AppE
     headers.set("x-forwarded-for", c.get("ip"));
     headers.set("x-request-id", c.get("requestId"));
     headers.set(RELAY_HEADER, options.secret);
-    const body = LOCAL_METHODS.has(c.req.method) ? undefined : await c.req.raw.arrayBuffer();
+    const body = READ_METHODS.has(c.req.method) ? undefined : await c.req.raw.arrayBuffer();
     try {
       return await send(target, {
         method: c.req.method,
@@ -95,7 +94,7 @@ export function regionalGateway(options: GatewayOptions): MiddlewareHandler<AppE
   };
 
   return async (c, next) => {
-    const isWrite = !LOCAL_METHODS.has(c.req.method);
+    const isWrite = !READ_METHODS.has(c.req.method);
     const toPrimary = isWrite || options.readsAtPrimary(c.req.path) ||
       c.req.header("x-tenant-id") !== undefined;
     if (toPrimary) {
@@ -107,13 +106,7 @@ export function regionalGateway(options: GatewayOptions): MiddlewareHandler<AppE
 
     const sent = c.req.header(BOOKMARK_HEADER)?.trim();
     if (sent) {
-      if (!BOOKMARK.test(sent)) {
-        throw new ApiError(
-          400,
-          "invalid_bookmark",
-          `${BOOKMARK_HEADER} must be a bookmark this API returned.`,
-        );
-      }
+      if (!BOOKMARK.test(sent)) throw invalidBookmark();
       if (!await replica.caughtUp(Number(sent), options.catchUpMs)) {
         // Newer than this replica can show in time: the primary has it (or, for a
         // bookmark no write ever returned, has the newest there is).

@@ -150,13 +150,9 @@ const remove = createRoute({
 
 /** The `file` part of a multipart body, or the 422 that says what is wrong with it. */
 async function filePart(request: HonoRequest): Promise<File> {
-  let form: FormData;
-  try {
-    form = await request.formData();
-  } catch {
-    throw new ApiError(422, "invalid_upload", "The upload is incomplete or not a valid form.");
-  }
-  const file = form.get("file");
+  // The route's form validator has parsed the body already (a form it cannot parse is
+  // 400 invalid_upload there); this reads its cached result.
+  const file = (await request.formData()).get("file");
   if (!(file instanceof File)) {
     throw new ApiError(422, "validation_error", "Send the document in a part named file.", [
       { path: ["file"], message: "Required" },
