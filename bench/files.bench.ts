@@ -27,7 +27,7 @@ const seeded = await new Deno.Command(Deno.execPath(), {
 }).output();
 if (!seeded.success) throw new Error("seed failed");
 
-const { deps, database } = await denoDeps(loadConfig(env));
+const { deps, close } = await denoDeps(loadConfig(env));
 const app = createApp({ ...deps, log: () => {} });
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
 const base = `http://127.0.0.1:${server.addr.port}`;
@@ -98,5 +98,5 @@ console.log(
   ].join("\n"),
 );
 await server.shutdown();
-database.writer.close();
+close();
 await Deno.remove(dir, { recursive: true });

@@ -19,7 +19,7 @@ const config = loadConfig({
   ANON_RATE_LIMIT_PER_MINUTE: "0",
   LOGIN_RATE_LIMIT_PER_MINUTE: "0",
 });
-const { deps, database: { client } } = await denoDeps(config);
+const { deps, close } = await denoDeps(config);
 const app = createApp({ ...deps, log: () => {} });
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, app.fetch);
 const base = `http://127.0.0.1:${server.addr.port}`;
@@ -161,5 +161,5 @@ const results = [
 console.log(`Leopard HTTP bench (Deno ${Deno.version.deno}, embedded libSQL file, 127.0.0.1)`);
 console.table(results);
 await server.shutdown();
-client.close();
+close();
 await Deno.remove(dir, { recursive: true });

@@ -17,7 +17,7 @@ import { s3FileStore } from "./files/s3-file-store.ts";
 import { jsonLog } from "./lib/json-log.ts";
 import { memoryRateLimiter } from "./lib/rate-limit.ts";
 import { regionClientIp, type RegionDatabase, regionDatabase } from "./regions/region-database.ts";
-import { localHub } from "./notifications/hub.ts";
+import { threadHub } from "./notifications/thread-hub.ts";
 import { streamRegistry } from "./notifications/stream.ts";
 
 /** Reads JWT_PRIVATE_JWK, or the dev key file, creating it (mode 600) on first run. */
@@ -64,8 +64,9 @@ export function fileStoreOf(config: Config): FileStore {
 /** Everything the Deno entry injects into createApp, and the database it serves. */
 export async function denoDeps(
   config: Config,
-): Promise<{ deps: AppDeps; database: RegionDatabase }> {
+): Promise<{ deps: AppDeps; database: RegionDatabase; close: () => void }> {
   const database = regionDatabase(config.region, await openDatabase(config));
+  const hub = threadHub();
   const deps: AppDeps = {
     db: database.db,
     sessions: database.sessions,
@@ -73,7 +74,7 @@ export async function denoDeps(
     config: config.app,
     keys: await loadSigningKeys(config),
     passwords: scryptHasher(),
-    hub: localHub(),
+    hub,
     streams: streamRegistry(config.app.sseMaxStreamsPerUser),
     rateLimiter: memoryRateLimiter(),
     clock: () => new Date(),
@@ -86,5 +87,10 @@ export async function denoDeps(
       ),
     log: jsonLog,
   };
-  return { deps, database };
+  // The hub's channel keeps a thread alive until it is closed.
+  const close = () => {
+    hub.close();
+    database.writer.close();
+  };
+  return { deps, database, close };
 }

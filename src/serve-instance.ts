@@ -29,7 +29,7 @@ export async function serveInstance(
   config: Config,
   options: { scheduledJob: boolean; onListen?: (address: Deno.NetAddr) => void },
 ): Promise<Instance> {
-  const { deps: baseDeps, database } = await denoDeps(config);
+  const { deps: baseDeps, database, close } = await denoDeps(config);
   const { region } = config;
   const replica = region.role === "replica"
     ? await startReplica({
@@ -115,7 +115,7 @@ export async function serveInstance(
       deps.streams.closeAll();
       await Promise.race([server.shutdown(), new Promise((r) => setTimeout(r, 5000))]);
       await replica?.stop();
-      database.writer.close();
+      close();
     },
   };
 }
