@@ -94,6 +94,8 @@ const server = await startServer(
     DATABASE_URL: `file:${DB}`,
     JWT_KEY_FILE: `${DB}.jwt-key.json`,
     RATE_LIMIT_PER_MINUTE: "0",
+    TENANT_RATE_LIMIT_PER_MINUTE: "0",
+    ANON_RATE_LIMIT_PER_MINUTE: "0",
     LOGIN_RATE_LIMIT_PER_MINUTE: "0",
   },
   port,

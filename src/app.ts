@@ -4,8 +4,6 @@
  * @module
  */
 import { swaggerUI } from "@hono/swagger-ui";
-import { cors } from "hono/cors";
-import { secureHeaders } from "hono/secure-headers";
 import { authRouter, jwksRouter } from "./auth/auth.routes.ts";
 import { BOOKMARK_HEADER, readSessions, routePath } from "./lib/bookmarks.ts";
 import type { AppDeps } from "./lib/context.ts";
@@ -16,6 +14,7 @@ import {
   requestContext,
   requireJsonBodies,
 } from "./lib/middleware.ts";
+import { responseHeaders } from "./lib/response-headers.ts";
 import { createRouter } from "./lib/router.ts";
 import { SERVED_BY_HEADER, STALE_HEADER } from "./regions/regional-gateway.ts";
 import { agentsRouter } from "./modules/agents/agents.routes.ts";
@@ -79,17 +78,8 @@ export function createApp(deps: AppDeps) {
   app.use("*", requestContext(deps));
   app.use(
     "*",
-    secureHeaders({
-      xFrameOptions: "DENY",
-      referrerPolicy: "no-referrer",
-      xContentTypeOptions: "nosniff",
-      crossOriginResourcePolicy: "same-site",
-    }),
-  );
-  app.use(
-    "*",
-    cors({
-      origin: deps.config.corsOrigins,
+    responseHeaders({
+      origins: deps.config.corsOrigins,
       allowHeaders: [
         "Authorization",
         "Content-Type",
@@ -108,7 +98,7 @@ export function createApp(deps: AppDeps) {
         STALE_HEADER,
         SERVED_BY_HEADER,
       ],
-      maxAge: 600,
+      maxAgeSeconds: 600,
     }),
   );
   app.use("*", rateLimitAnonymous(ANONYMOUS_PATHS));

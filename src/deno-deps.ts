@@ -14,7 +14,7 @@ import type { AppDeps } from "./lib/context.ts";
 import type { FileStore } from "./files/file-store.ts";
 import { localFileStore } from "./files/local-file-store.ts";
 import { s3FileStore } from "./files/s3-file-store.ts";
-import { jsonLog } from "./lib/json-log.ts";
+import { bufferedJsonLog } from "./lib/json-log.ts";
 import { memoryRateLimiter } from "./lib/rate-limit.ts";
 import { regionClientIp, type RegionDatabase, regionDatabase } from "./regions/region-database.ts";
 import { threadHub } from "./notifications/thread-hub.ts";
@@ -61,12 +61,18 @@ export function fileStoreOf(config: Config): FileStore {
   return config.s3 ? s3FileStore(config.s3) : localFileStore(config.filesDir);
 }
 
+/** Writes all of `bytes` to standard output (a pipe may take them in parts). */
+function writeStdout(bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+}
+
 /** Everything the Deno entry injects into createApp, and the database it serves. */
 export async function denoDeps(
   config: Config,
 ): Promise<{ deps: AppDeps; database: RegionDatabase; close: () => void }> {
   const database = regionDatabase(config.region, await openDatabase(config));
   const hub = threadHub();
+  const logger = bufferedJsonLog(writeStdout);
   const deps: AppDeps = {
     db: database.db,
     sessions: database.sessions,
@@ -85,12 +91,13 @@ export async function denoDeps(
         (env as Deno.ServeHandlerInfo<Deno.NetAddr> | undefined)?.remoteAddr?.hostname ??
           "unknown",
       ),
-    log: jsonLog,
+    log: logger.log,
   };
   // The hub's channel keeps a thread alive until it is closed.
   const close = () => {
     hub.close();
     database.writer.close();
+    logger.flush();
   };
   return { deps, database, close };
 }

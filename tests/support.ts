@@ -38,14 +38,27 @@ export type TestApp = {
   close: () => void;
 };
 
-/** A new app on a new in-memory database (with a file store when a test needs one). */
+/**
+ * A new app on a new database file, opened as `deno task dev` opens one (the
+ * embedded read path, its caches and pragmas), with a file store when a test
+ * needs one.
+ */
 export async function createTestApp(
   config: Partial<AppConfig> = {},
   extra: Pick<AppDeps, "files"> = {},
 ): Promise<TestApp> {
-  const { client, db } = await openLibsql({ url: ":memory:" });
+  const dir = Deno.makeTempDirSync({ prefix: "leopard-test-" });
+  const { client, db } = await openLibsql({ url: `file:${dir}/test.db` });
   await migrateDatabase(db);
-  return testAppOn(db, () => client.close(), config, extra);
+  return testAppOn(
+    db,
+    () => {
+      client.close();
+      Deno.removeSync(dir, { recursive: true });
+    },
+    config,
+    extra,
+  );
 }
 
 /** The test app on a database the caller opened and migrated (e.g. a seeded file). */

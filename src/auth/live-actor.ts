@@ -6,6 +6,7 @@
  * @module
  */
 import { and, eq, sql } from "drizzle-orm";
+import { changeVersion } from "../db/change-version.ts";
 import type { Database } from "../db/database.ts";
 import { auth_sessions, tenants, users } from "../db/schema/index.ts";
 import { ApiError } from "../lib/errors.ts";
@@ -51,6 +52,43 @@ function actorQuery(db: Database) {
   return query;
 }
 
+type ActorRow = Awaited<ReturnType<ReturnType<typeof buildActorQuery>["all"]>>[number];
+
+/**
+ * The query's answer is remembered with the database's change version and used
+ * while nothing at all has been committed since (change-version.ts): any write
+ * (a deactivation, a suspension, a logout, in any thread or process) moves the
+ * version, so the next request asks the database again. The rules below still
+ * run on every request, against the injected clock.
+ */
+const remembered = new WeakMap<
+  Database,
+  Map<string, { row: ActorRow | undefined; version: number }>
+>();
+const MAX_REMEMBERED = 10_000;
+
+async function actorRow(
+  db: Database,
+  userId: string,
+  sessionId: string,
+): Promise<ActorRow | undefined> {
+  const version = changeVersion(db);
+  if (version === undefined) return (await actorQuery(db).all({ userId, sessionId }))[0];
+  let cache = remembered.get(db);
+  if (!cache) {
+    cache = new Map();
+    remembered.set(db, cache);
+  }
+  const key = `${userId} ${sessionId}`;
+  const hit = cache.get(key);
+  if (hit && hit.version === version) return hit.row;
+  // The version read before the query: a commit while it runs makes the entry stale.
+  const [row] = await actorQuery(db).all({ userId, sessionId });
+  if (cache.size >= MAX_REMEMBERED) cache.clear();
+  cache.set(key, { row, version });
+  return row;
+}
+
 /**
  * Loads a user through one of its sessions and refuses, with 401, anyone who may no
  * longer act: an ended session, a deactivated user, a suspended tenant. Bearer
@@ -62,7 +100,7 @@ export async function liveActor(
   sessionId: string,
   now: Date,
 ): Promise<Actor> {
-  const [row] = await actorQuery(db).all({ userId, sessionId });
+  const row = await actorRow(db, userId, sessionId);
 
   if (!row || row.session_revoked_at !== null || row.session_expires_at <= now.toISOString()) {
     throw new ApiError(401, "session_revoked", "This session has ended; log in again.");

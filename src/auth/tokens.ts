@@ -46,9 +46,17 @@ export async function signAccessToken(
 /** Why a token was refused; the message is safe to show. */
 export type TokenProblem = { code: "token_expired" | "invalid_token"; message: string };
 
+/** Verified tokens, per key set: the signature check was 7 % of a list request. */
+const verified = new WeakMap<SigningKeys, Map<string, { claims: AccessClaims; exp: number }>>();
+const MAX_VERIFIED = 10_000;
+
 /**
  * Verifies signature (EdDSA only: `alg: none` and HMAC confusion are refused),
- * issuer, audience and expiry at the injected clock's time.
+ * issuer, audience and expiry at the injected clock's time. A token that passed
+ * once is remembered by its exact text until it expires: the signature, issuer
+ * and audience of a given string cannot change, so only the expiry is checked
+ * again. Whether its user and session may still act is not a claim; the live-actor
+ * check asks the database on every request.
  */
 export async function verifyAccessToken(
   token: string,
@@ -56,6 +64,18 @@ export async function verifyAccessToken(
   config: AppConfig,
   now: Date,
 ): Promise<AccessClaims | TokenProblem> {
+  let cache = verified.get(keys);
+  if (!cache) {
+    cache = new Map();
+    verified.set(keys, cache);
+  }
+  const seconds = Math.floor(now.getTime() / 1000);
+  const known = cache.get(token);
+  if (known) {
+    if (known.exp > seconds) return known.claims;
+    cache.delete(token);
+    return { code: "token_expired", message: "The access token has expired." };
+  }
   try {
     const { payload } = await jwtVerify(token, keys.publicKey, {
       algorithms: ["EdDSA"],
@@ -67,7 +87,7 @@ export async function verifyAccessToken(
     if (typeof payload.sid !== "string" || typeof payload.sub !== "string") {
       return { code: "invalid_token", message: "The access token is not valid." };
     }
-    return {
+    const claims: AccessClaims = {
       sub: payload.sub,
       sid: payload.sid,
       tid: (payload.tid as string | null) ?? null,
@@ -75,6 +95,12 @@ export async function verifyAccessToken(
       bid: (payload.bid as string | null) ?? null,
       role: payload.role as Role,
     };
+    // A token with a not-before claim is left to jose each time (we issue none).
+    if (payload.nbf === undefined) {
+      if (cache.size >= MAX_VERIFIED) cache.clear();
+      cache.set(token, { claims, exp: payload.exp! });
+    }
+    return claims;
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
       return { code: "token_expired", message: "The access token has expired." };

@@ -1,21 +1,26 @@
 /**
  * Page-mode lists answer DRF's exact `count`, which SQLite can only get by walking
  * the scope's index entries (0.4 ms for a country_manager's 10,345 clients, on every
- * page). The count of an unchanged set is cached: every write of this instance goes
- * through runBatch, which bumps the database's write generation and so drops every
- * cached count at once; a write made by another instance shows within
- * COUNT_TTL_MS. The rows of a page are always read fresh; only `count` may lag.
+ * page). The count of an unchanged set is cached under a key the caller derives
+ * from everything its `where` depends on (so a hit builds no SQL at all):
+ * - on the embedded file, an entry holds while the database's change version
+ *   (change-version.ts) has not moved, so a count is never staler than a query;
+ * - elsewhere, every write of this instance goes through runBatch, which bumps the
+ *   database's write generation and so drops every cached count at once, and a
+ *   write made by another instance shows within COUNT_TTL_MS.
+ * The rows of a page are always read fresh.
  * @module
  */
 import { count, type SQL } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
+import { changeVersion } from "./change-version.ts";
 import type { Database } from "./database.ts";
 
-/** How long a count written elsewhere (another instance, the seed) may go unseen. */
+/** How long a count written elsewhere may go unseen where there is no change version. */
 export const COUNT_TTL_MS = 2000;
 const MAX_ENTRIES = 10_000;
 
-type Entry = { value: number; generation: number; at: number };
+type Entry = { value: number; generation: number; version: number | undefined; at: number };
 type Cache = { generation: number; entries: Map<string, Entry> };
 
 const caches = new WeakMap<Database, Cache>();
@@ -36,25 +41,30 @@ export function noteWrite(db: Database): void {
   cache.entries.clear();
 }
 
-/** `SELECT count(*) FROM table WHERE where`, from the cache when nothing was written since. */
+/**
+ * `SELECT count(*) FROM table WHERE where`, from the cache when nothing was
+ * written since. `key` must name every input of `where` (scope and filters).
+ */
 export async function cachedCount(
   db: Database,
   table: SQLiteTable,
   where: SQL | undefined,
+  key: string,
   now = Date.now(),
 ): Promise<number> {
-  const query = db.select({ n: count() }).from(table).where(where);
-  const { sql, params } = query.toSQL();
-  const key = `${sql}\u0000${JSON.stringify(params)}`;
   const cache = cacheOf(db);
+  const version = changeVersion(db);
   const hit = cache.entries.get(key);
-  if (hit && hit.generation === cache.generation && now - hit.at < COUNT_TTL_MS) return hit.value;
+  if (
+    hit && hit.generation === cache.generation &&
+    (version !== undefined ? hit.version === version : now - hit.at < COUNT_TTL_MS)
+  ) return hit.value;
   const generation = cache.generation;
-  const [row] = await query;
+  const [row] = await db.select({ n: count() }).from(table).where(where);
   // A write that landed while this count ran leaves it unsaved rather than stale.
   if (generation === cache.generation) {
     if (cache.entries.size >= MAX_ENTRIES) cache.entries.clear();
-    cache.entries.set(key, { value: row.n, generation, at: now });
+    cache.entries.set(key, { value: row.n, generation, version, at: now });
   }
   return row.n;
 }

@@ -53,9 +53,21 @@ function plainArgs(args: InArgs | undefined): unknown[] | null {
   return out;
 }
 
-/** Wraps `client` (an embedded file at `path`) so its plain reads take the fast path. */
-export function withEmbeddedReads(client: Client, path: string): Client {
+/**
+ * Wraps `client` (an embedded file at `path`) so its plain reads take the fast
+ * path; `dataVersion` is the reading connection's `PRAGMA data_version`, which
+ * moves with every commit of any other connection (see change-version.ts).
+ */
+export function withEmbeddedReads(
+  client: Client,
+  path: string,
+  pragmas: readonly string[] = [],
+): { client: Client; dataVersion: () => number } {
   const reader = new Libsql(path, { timeout: 5000 });
+  // Page cache and memory map are per connection: the reader needs its own.
+  for (const pragma of pragmas) reader.exec(pragma);
+  const version = reader.prepare("PRAGMA data_version").raw(true);
+  const dataVersion = () => (version.get() as number[])[0];
   const statements = new Map<string, Prepared | null>();
 
   const prepared = (sql: string): Prepared | null => {
@@ -127,7 +139,7 @@ export function withEmbeddedReads(client: Client, path: string): Client {
     }
   };
 
-  return new Proxy(client, {
+  const wrapped = new Proxy(client, {
     get(target, key, receiver) {
       if (key === "execute") return execute;
       if (key === "close") {
@@ -140,4 +152,5 @@ export function withEmbeddedReads(client: Client, path: string): Client {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+  return { client: wrapped, dataVersion };
 }

@@ -8,10 +8,12 @@ export interface Statement {
   raw(raw?: boolean): Statement;
   columns(): { name: string }[];
   all(args: unknown[]): unknown[];
+  get(args?: unknown[]): unknown;
 }
 
 export default class Database {
   constructor(path: string, options?: { timeout?: number });
   prepare(sql: string): Statement;
+  exec(sql: string): void;
   close(): void;
 }

@@ -6,6 +6,7 @@
  */
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { trackChanges } from "./change-version.ts";
 import { withEmbeddedReads } from "./embedded-reads.ts";
 import * as schema from "./schema/index.ts";
 
@@ -35,6 +36,9 @@ const SERVING_PRAGMAS = [
   "PRAGMA busy_timeout = 5000",
 ];
 
+/** The per-connection ones, for the second (reading) connection. */
+const READER_PRAGMAS = SERVING_PRAGMAS.filter((p) => /cache_size|mmap_size/.test(p));
+
 /**
  * Creates the client and the drizzle handle over it. Foreign keys are switched on
  * for the connection (SQLite leaves them off; Turso and D1 enforce them).
@@ -58,8 +62,10 @@ export async function openLibsql(
     return { client, db: drizzle(client, { schema }) };
   }
   for (const pragma of SERVING_PRAGMAS) await client.execute(pragma);
-  const served = withEmbeddedReads(client, options.url.slice("file:".length));
-  return { client: served, db: drizzle(served, { schema }) };
+  const served = withEmbeddedReads(client, options.url.slice("file:".length), READER_PRAGMAS);
+  const db = drizzle(served.client, { schema });
+  trackChanges(db, served.dataVersion);
+  return { client: served.client, db };
 }
 
 /** True for an embedded database that this process may migrate on start (SPEC §7). */

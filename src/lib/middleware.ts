@@ -25,7 +25,6 @@ export function requestContext(deps: AppDeps): MiddlewareHandler<AppEnv> {
     c.set("deps", deps);
     c.set("requestId", requestId);
     c.set("ip", deps.clientIp(c.req.raw, c.env));
-    c.header("X-Request-ID", requestId);
     try {
       await next();
     } finally {

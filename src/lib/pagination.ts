@@ -37,6 +37,14 @@ export function orderingField<const F extends readonly [string, ...string[]]>(fi
 
 export type PageQuery = { page?: number; page_size?: number; cursor?: string; ordering?: string };
 
+/** A list query without its paging fields: what decides which rows (and so the count). */
+export function filtersOf<Q extends PageQuery>(
+  query: Q,
+): Omit<Q, "page" | "page_size" | "cursor" | "ordering"> {
+  const { page: _page, page_size: _size, cursor: _cursor, ordering: _ordering, ...filters } = query;
+  return filters;
+}
+
 export type Page<T> = {
   count: number | null;
   next: string | null;

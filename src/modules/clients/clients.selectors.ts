@@ -2,13 +2,14 @@
 import { and, eq, gte, isNull, lte, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { cachedCount } from "../../db/count-cache.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { clients } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { filtersOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { deletedFilter } from "../../lib/soft-delete.ts";
-import { clientsInScope } from "../../scope/filters.ts";
+import { clientsInScope, scopeKey } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { Client, ListClientsQuery } from "./clients.schemas.ts";
 
@@ -56,10 +57,14 @@ export function listClients(
   );
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(clients).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
-        offset,
+      selectRows(db, clients, { where: and(where, seek), orderBy, limit, offset }),
+    count: () =>
+      cachedCount(
+        db,
+        clients,
+        where,
+        `clients ${scopeKey(scope)} ${JSON.stringify(filtersOf(query))}`,
       ),
-    count: () => cachedCount(db, clients, where),
   });
 }
 
@@ -73,7 +78,7 @@ export async function getClient(
   if (!isUuid(id)) throw notFound("Client");
   const conditions: (SQL | undefined)[] = [clientsInScope(scope, db), eq(clients.id, id)];
   if (!withDeleted) conditions.push(isNull(clients.deleted_at));
-  const [row] = await db.select().from(clients).where(and(...conditions));
+  const [row] = await selectRows(db, clients, { where: and(...conditions) });
   if (!row) throw notFound("Client");
   return row;
 }

@@ -1,0 +1,98 @@
+/**
+ * The remembered live-actor check (live-actor.ts) is as strict as a query on every
+ * request: two instances on one embedded file (as two serving threads are), each
+ * having just answered the user, refuse a deactivation, a suspension and a logout
+ * made through the other instance, or by any other connection, on the very next
+ * request.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { createClient } from "@libsql/client";
+import { assertError, buildWorld, call, PASSWORD, testAppOn } from "../../tests/support.ts";
+import { openLibsql } from "../db/libsql.ts";
+import { migrateDatabase } from "../db/migrate.ts";
+
+Deno.test("live actor: a change made anywhere is refused on the next request, on every instance", async (s) => {
+  const dir = await Deno.makeTempDir({ prefix: "leopard-actor-" });
+  const url = `file:${dir}/shared.db`;
+  const first = await openLibsql({ url });
+  await migrateDatabase(first.db);
+  const second = await openLibsql({ url });
+  const a = testAppOn(first.db, () => first.client.close());
+  const b = testAppOn(second.db, () => second.client.close());
+  const outside = createClient({ url });
+  const w = await buildWorld(a);
+  /** Answers on both instances, so each has the actor in memory. */
+  const warm = async (token: string) => {
+    for (const t of [a, b]) {
+      assert.equal((await call(t, "GET", "/api/v1/auth/me", { token })).status, 200);
+    }
+  };
+  try {
+    await s.step("a deactivation through the other instance", async () => {
+      const token = w.tokens.consultant;
+      await warm(token);
+      const res = await call(a, "DELETE", `/api/v1/users/${w.users.consultant.id}`, {
+        token: w.tokens.branchAdmin,
+      });
+      assert.equal(res.status, 204, res.text);
+      // Deactivation ends the user's sessions in the same batch.
+      assertError(await call(b, "GET", "/api/v1/clients", { token }), 401, "session_revoked");
+      assertError(await call(a, "GET", "/api/v1/clients", { token }), 401, "session_revoked");
+    });
+
+    await s.step("a logout through the other instance", async () => {
+      const session = await call(a, "POST", "/api/v1/auth/login", {
+        body: { email: w.users.consultantA1b.email, password: PASSWORD },
+      });
+      const token = session.body.access_token as string;
+      await warm(token);
+      const res = await call(b, "POST", "/api/v1/auth/logout", {
+        body: { refresh_token: session.body.refresh_token },
+      });
+      assert.equal(res.status, 204, res.text);
+      assertError(await call(a, "GET", "/api/v1/clients", { token }), 401, "session_revoked");
+    });
+
+    await s.step("a suspension written by another connection (another process)", async () => {
+      const token = w.tokens.consultantB;
+      await warm(token);
+      await outside.execute({
+        sql: "UPDATE tenants SET is_active = 0 WHERE id = ?",
+        args: [w.tenantB.id],
+      });
+      for (const t of [a, b]) {
+        assertError(await call(t, "GET", "/api/v1/clients", { token }), 401, "tenant_suspended");
+      }
+      await outside.execute({
+        sql: "UPDATE tenants SET is_active = 1 WHERE id = ?",
+        args: [w.tenantB.id],
+      });
+      for (const t of [a, b]) {
+        assert.equal((await call(t, "GET", "/api/v1/clients", { token })).status, 200);
+      }
+    });
+
+    await s.step("an expired session, with nothing written in between", async () => {
+      const token = w.tokens.regionManager;
+      await warm(token);
+      await outside.execute({
+        sql: "UPDATE auth_sessions SET expires_at = ? WHERE user_id = ?",
+        args: [new Date(Date.now() + 60_000).toISOString(), w.users.regionManager.id],
+      });
+      await warm(token);
+      // The clock passes the expiry; no write happens, so the remembered row answers.
+      a.advance(120_000);
+      b.advance(120_000);
+      for (const t of [a, b]) {
+        const res = await call(t, "GET", "/api/v1/clients", { token });
+        assert.equal(res.status, 401, res.text);
+      }
+    });
+  } finally {
+    outside.close();
+    a.close();
+    b.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,22 @@
+/**
+ * What a read cache asks before it answers from memory: a number that moves
+ * whenever anything commits to the database, through any connection of any
+ * thread or process. On the embedded file it is SQLite's `PRAGMA data_version`
+ * on the reading connection, which never writes itself (about 2 µs), so a cached
+ * answer is exactly as fresh as a query. Where the entry registers none (libSQL
+ * over HTTP, D1), a cache either does not cache or keeps its own, stated, rule.
+ * @module
+ */
+import type { Database } from "./database.ts";
+
+const versions = new WeakMap<Database, () => number>();
+
+/** Registers how to read `db`'s change version (embedded file only). */
+export function trackChanges(db: Database, version: () => number): void {
+  versions.set(db, version);
+}
+
+/** `db`'s change version now, or undefined when it has none. */
+export function changeVersion(db: Database): number | undefined {
+  return versions.get(db)?.();
+}
