@@ -6,12 +6,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { asc, desc, eq, getTableName, is, isNull } from "drizzle-orm";
+import { asc, desc, eq, getTableName, is, isNull, sql } from "drizzle-orm";
 import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { scryptHasher } from "../auth/passwords.ts";
 import { DEFAULT_REFERENCE_DATE, seedDatabase } from "../seed/seed-database.ts";
 import { libsqlRunner } from "../seed/writer.ts";
-import { selectRows } from "./json-rows.ts";
+import { preparedRows, selectRows } from "./json-rows.ts";
 import { openLibsql } from "./libsql.ts";
 import { migrateDatabase } from "./migrate.ts";
 import * as schema from "./schema/index.ts";
@@ -66,6 +66,22 @@ Deno.test("json rows: every table of a seeded database reads as drizzle reads it
       await selectRows(db, clients, { where: isNull(clients.id) }),
       [],
     );
+
+    // A prepared read answers each call with its own arguments.
+    const tenants = [...new Set((await db.select().from(clients)).map((c) => c.tenant_id))];
+    assert.ok(tenants.length >= 2);
+    for (const tenant of [...tenants, ...tenants]) {
+      assert.deepEqual(
+        await preparedRows(db, clients, "test by tenant", () => ({
+          where: eq(clients.tenant_id, sql.placeholder("tenant")),
+          orderBy,
+          limit: 7,
+          offset: 2,
+        }), { tenant }),
+        await db.select().from(clients).where(eq(clients.tenant_id, tenant)).orderBy(...orderBy)
+          .limit(7).offset(2),
+      );
+    }
   } finally {
     client.close();
     await Deno.remove(dir, { recursive: true });

@@ -3,11 +3,46 @@
  * table. Every selector and guarded write composes its conditions with these.
  * @module
  */
-import { and, eq, inArray, isNull, or, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { agents, branches, clients, regions, tasks, tenants, users } from "../db/schema/index.ts";
 import type { Database } from "../db/database.ts";
 import type { Scope, TenantScope } from "./scope.ts";
+
+/** An id of a scope: bound as a value, or a placeholder of a prepared statement. */
+type ScopeId = string | Placeholder;
+
+/** The part of a scope that branch-owned rows are filtered by (a TenantScope is one). */
+export type BranchScope =
+  | { level: "tenant"; tenantId: ScopeId }
+  | { level: "region"; tenantId: ScopeId; regionId: ScopeId }
+  | { level: "branch"; tenantId: ScopeId; regionId: ScopeId; branchId: ScopeId };
+
+/**
+ * The scope of a statement prepared once per scope level and run for every
+ * caller at that level: the same conditions as a caller's scope, with its ids as
+ * placeholders that {@link scopeArgs} fills.
+ */
+export function scopePlaceholders(level: TenantScope["level"]): BranchScope {
+  const tenantId = sql.placeholder("scope_tenant");
+  const regionId = sql.placeholder("scope_region");
+  if (level === "tenant") return { level, tenantId };
+  if (level === "region") return { level, tenantId, regionId };
+  return { level, tenantId, regionId, branchId: sql.placeholder("scope_branch") };
+}
+
+/** The values of {@link scopePlaceholders} for a caller's scope. */
+export function scopeArgs(scope: TenantScope): Record<string, string> {
+  if (scope.level === "tenant") return { scope_tenant: scope.tenantId };
+  if (scope.level === "region") {
+    return { scope_tenant: scope.tenantId, scope_region: scope.regionId };
+  }
+  return {
+    scope_tenant: scope.tenantId,
+    scope_region: scope.regionId,
+    scope_branch: scope.branchId,
+  };
+}
 
 /**
  * A cache key naming everything the conditions below read from a scope: equal
@@ -55,7 +90,7 @@ export function usersInScope(scope: TenantScope): SQL {
  * index, so branch-owned tables need no copy of region_id that could go stale.
  */
 export function branchRowsInScope(
-  scope: TenantScope,
+  scope: BranchScope,
   columns: { tenant_id: SQLiteColumn; branch_id: SQLiteColumn },
   db: Database,
 ): SQL {
@@ -76,7 +111,7 @@ export function agentsInScope(scope: TenantScope, db: Database): SQL {
 }
 
 /** Clients in scope: those of the branches the caller sees. */
-export function clientsInScope(scope: TenantScope, db: Database): SQL {
+export function clientsInScope(scope: BranchScope, db: Database): SQL {
   return branchRowsInScope(scope, clients, db);
 }
 

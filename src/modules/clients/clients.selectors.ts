@@ -1,15 +1,15 @@
 /** Reads of clients within the caller's scope. @module */
-import { and, eq, gte, isNull, lte, type SQL } from "drizzle-orm";
+import { and, eq, gte, isNull, lte, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { cachedCount } from "../../db/count-cache.ts";
-import { selectRows } from "../../db/json-rows.ts";
+import { preparedRows, selectRows } from "../../db/json-rows.ts";
 import { clients } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { filtersOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { deletedFilter } from "../../lib/soft-delete.ts";
-import { clientsInScope, scopeKey } from "../../scope/filters.ts";
+import { clientsInScope, scopeArgs, scopeKey, scopePlaceholders } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { Client, ListClientsQuery } from "./clients.schemas.ts";
 
@@ -76,9 +76,19 @@ export async function getClient(
   withDeleted = false,
 ): Promise<Client> {
   if (!isUuid(id)) throw notFound("Client");
-  const conditions: (SQL | undefined)[] = [clientsInScope(scope, db), eq(clients.id, id)];
-  if (!withDeleted) conditions.push(isNull(clients.deleted_at));
-  const [row] = await selectRows(db, clients, { where: and(...conditions) });
+  const [row] = await preparedRows(
+    db,
+    clients,
+    `clients.get ${scope.level} ${withDeleted}`,
+    () => ({
+      where: and(
+        clientsInScope(scopePlaceholders(scope.level), db),
+        eq(clients.id, sql.placeholder("id")),
+        withDeleted ? undefined : isNull(clients.deleted_at),
+      ),
+    }),
+    { ...scopeArgs(scope), id },
+  );
   if (!row) throw notFound("Client");
   return row;
 }
