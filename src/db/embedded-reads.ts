@@ -61,11 +61,11 @@ function plainArgs(args: InArgs | undefined): unknown[] | null {
 export function withEmbeddedReads(
   client: Client,
   path: string,
-  pragmas: readonly string[] = [],
 ): { client: Client; dataVersion: () => number } {
+  // SQLite's default page cache (2 MiB) and no memory map: with the writer's 1 GiB
+  // map on this connection too, idle RSS went from 193 to 1,034 MiB for no
+  // measurable gain (1,690 → 1,703 req/s on a list).
   const reader = new Libsql(path, { timeout: 5000 });
-  // Page cache and memory map are per connection: the reader needs its own.
-  for (const pragma of pragmas) reader.exec(pragma);
   const version = reader.prepare("PRAGMA data_version").raw(true);
   const dataVersion = () => (version.get() as number[])[0];
   const statements = new Map<string, Prepared | null>();

@@ -14,6 +14,5 @@ export interface Statement {
 export default class Database {
   constructor(path: string, options?: { timeout?: number });
   prepare(sql: string): Statement;
-  exec(sql: string): void;
   close(): void;
 }

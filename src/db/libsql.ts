@@ -36,9 +36,6 @@ const SERVING_PRAGMAS = [
   "PRAGMA busy_timeout = 5000",
 ];
 
-/** The per-connection ones, for the second (reading) connection. */
-const READER_PRAGMAS = SERVING_PRAGMAS.filter((p) => /cache_size|mmap_size/.test(p));
-
 /**
  * Creates the client and the drizzle handle over it. Foreign keys are switched on
  * for the connection (SQLite leaves them off; Turso and D1 enforce them).
@@ -62,7 +59,7 @@ export async function openLibsql(
     return { client, db: drizzle(client, { schema }) };
   }
   for (const pragma of SERVING_PRAGMAS) await client.execute(pragma);
-  const served = withEmbeddedReads(client, options.url.slice("file:".length), READER_PRAGMAS);
+  const served = withEmbeddedReads(client, options.url.slice("file:".length));
   const db = drizzle(served.client, { schema });
   trackChanges(db, served.dataVersion);
   return { client: served.client, db };
