@@ -43,13 +43,15 @@ export function noteWrite(db: Database): void {
 
 /**
  * `SELECT count(*) FROM table WHERE where`, from the cache when nothing was
- * written since. `key` must name every input of `where` (scope and filters).
+ * written since. `key` must name every input of `where` (scope and filters);
+ * `args` fills its placeholders.
  */
 export async function cachedCount(
   db: Database,
   table: SQLiteTable,
   where: SQL | undefined,
   key: string,
+  args: Record<string, unknown> = {},
   now = Date.now(),
 ): Promise<number> {
   const cache = cacheOf(db);
@@ -60,7 +62,7 @@ export async function cachedCount(
     (version !== undefined ? hit.version === version : now - hit.at < COUNT_TTL_MS)
   ) return hit.value;
   const generation = cache.generation;
-  const [row] = await db.select({ n: count() }).from(table).where(where);
+  const [row] = await db.select({ n: count() }).from(table).where(where).all(args);
   // A write that landed while this count ran leaves it unsaved rather than stale.
   if (generation === cache.generation) {
     if (cache.entries.size >= MAX_ENTRIES) cache.entries.clear();

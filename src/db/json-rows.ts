@@ -11,11 +11,13 @@
  * JSON form here fails at the first query, not silently.
  * @module
  */
-import { getTableColumns, getTableName, type SQL, sql } from "drizzle-orm";
+import { getTableColumns, getTableName, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "./database.ts";
 
 const projections = new WeakMap<SQLiteTable, SQL>();
+/** Keys are shapes, not values, so few; the bound only guards against a caller's mistake. */
+const MAX_PREPARED = 1000;
 
 /** The JSON form of one column's value, as SQL. */
 function jsonValue(tableName: string, column: SQLiteColumn): string {
@@ -50,11 +52,12 @@ export function rowJson(table: SQLiteTable): SQL {
   return projection;
 }
 
+/** What to read; any value may be a `sql.placeholder` bound by the call's `args`. */
 export type RowQuery = {
   where?: SQL;
   orderBy?: SQL[];
-  limit?: number;
-  offset?: number;
+  limit?: number | Placeholder;
+  offset?: number | Placeholder;
 };
 
 /** Parses the `[json]` rows of a row query. */
@@ -64,18 +67,26 @@ function parseRows(rows: readonly (readonly unknown[])[]): unknown[] {
   return JSON.parse(text + "]");
 }
 
-/** The rows of `table` matching `where`, in `orderBy` order, as `db.select().from(table)` gives them. */
+function rowsQuery(db: Database, table: SQLiteTable, { where, orderBy, limit, offset }: RowQuery) {
+  const builder = db.select({ json: rowJson(table) }).from(table).where(where)
+    .orderBy(...(orderBy ?? [])).$dynamic();
+  // SQLite takes no OFFSET without a LIMIT.
+  if (limit !== undefined || offset !== undefined) builder.limit(limit ?? Number.MAX_SAFE_INTEGER);
+  if (offset !== undefined) builder.offset(offset);
+  return builder;
+}
+
+/**
+ * The rows of `table` matching `where`, in `orderBy` order, as
+ * `db.select().from(table)` gives them; `args` fills the query's placeholders.
+ */
 export async function selectRows<T extends SQLiteTable>(
   db: Database,
   table: T,
-  { where, orderBy, limit, offset }: RowQuery = {},
+  query: RowQuery = {},
+  args: Record<string, unknown> = {},
 ): Promise<T["$inferSelect"][]> {
-  const query = sql`SELECT ${rowJson(table)} FROM ${table}`;
-  if (where) query.append(sql` WHERE ${where}`);
-  if (orderBy?.length) query.append(sql` ORDER BY ${sql.join(orderBy, sql`, `)}`);
-  if (limit !== undefined || offset) query.append(sql` LIMIT ${limit ?? -1}`);
-  if (offset) query.append(sql` OFFSET ${offset}`);
-  return parseRows(await db.values<[string]>(query)) as T["$inferSelect"][];
+  return parseRows(await rowsQuery(db, table, query).values(args)) as T["$inferSelect"][];
 }
 
 type Prepared = { values: (args: Record<string, unknown>) => Promise<unknown[][]> };
@@ -83,9 +94,9 @@ const prepared = new WeakMap<Database, Map<string, Prepared>>();
 
 /**
  * {@link selectRows} for a hot read whose SQL depends only on `key` (the scope
- * level, which conditions apply): `query` is built with `sql.placeholder`s once
- * per database and key, and each call only binds `args`. Building and compiling
- * the query through drizzle was a sixth of a detail request.
+ * level, which filters apply, the order): `query` is built with placeholders
+ * once per database and key, and each call only binds `args`. Building and
+ * compiling the query through drizzle was a sixth of a detail request.
  */
 export async function preparedRows<T extends SQLiteTable>(
   db: Database,
@@ -101,12 +112,8 @@ export async function preparedRows<T extends SQLiteTable>(
   }
   let statement = statements.get(key);
   if (!statement) {
-    const { where, orderBy, limit, offset } = query();
-    const builder = db.select({ json: rowJson(table) }).from(table).where(where)
-      .orderBy(...(orderBy ?? [])).$dynamic();
-    if (limit !== undefined || offset) builder.limit(limit ?? Number.MAX_SAFE_INTEGER);
-    if (offset) builder.offset(offset);
-    statement = builder.prepare();
+    statement = rowsQuery(db, table, query()).prepare();
+    if (statements.size >= MAX_PREPARED) statements.clear();
     statements.set(key, statement);
   }
   return parseRows(await statement.values(args)) as T["$inferSelect"][];

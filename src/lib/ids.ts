@@ -13,14 +13,37 @@ const cryptoFill: RandomFill = (bytes) => crypto.getRandomValues(bytes);
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
+let lastMs = -1;
+let sequence = 0;
+const BORROW_MS = 10;
+
 /**
  * A new UUIDv7 for the given instant (defaults to now). `fill` supplies the random
  * bits: Web Crypto unless a caller needs reproducible ids (the seed passes its
  * seeded generator, so the same seed gives the same ids).
+ *
+ * With Web Crypto, ids made in this instance sort in the order they were made,
+ * even within one millisecond (several writes of one request, an audit entry per
+ * row): RFC 9562 §6.2 method 1, a 12-bit counter in `rand_a` that starts at a
+ * random value each millisecond and borrows the next millisecond when it runs
+ * out (or the clock steps back a little). An instant well in the past is an
+ * explicit one (the id of something that happened then): it is kept as given.
  */
 export function uuidv7(now: number = Date.now(), fill: RandomFill = cryptoFill): string {
   const bytes = fill(new Uint8Array(16));
   let ms = now;
+  if (fill === cryptoFill && ms >= lastMs - BORROW_MS) {
+    if (ms > lastMs) {
+      lastMs = ms;
+      sequence = ((bytes[6] & 0x07) << 8) | bytes[7];
+    } else if (++sequence > 0xfff) {
+      lastMs++;
+      sequence = 0;
+    }
+    ms = lastMs;
+    bytes[6] = sequence >> 8;
+    bytes[7] = sequence & 0xff;
+  }
   for (let i = 5; i >= 0; i--) {
     bytes[i] = ms % 256;
     ms = Math.floor(ms / 256);

@@ -37,14 +37,6 @@ export function orderingField<const F extends readonly [string, ...string[]]>(fi
 
 export type PageQuery = { page?: number; page_size?: number; cursor?: string; ordering?: string };
 
-/** A list query without its paging fields: what decides which rows (and so the count). */
-export function filtersOf<Q extends PageQuery>(
-  query: Q,
-): Omit<Q, "page" | "page_size" | "cursor" | "ordering"> {
-  const { page: _page, page_size: _size, cursor: _cursor, ordering: _ordering, ...filters } = query;
-  return filters;
-}
-
 export type Page<T> = {
   count: number | null;
   next: string | null;
@@ -74,9 +66,19 @@ export type Ordering = {
   default: string;
 };
 
-/** Loads rows of the filtered set: `where` is the keyset condition (cursor mode) or undefined. */
+/**
+ * Loads rows of the filtered set: `where` is the keyset condition (cursor mode) or
+ * undefined; `order` names the ordering, for a source that prepares one statement
+ * per order.
+ */
 export type RowSource<Row> = {
-  rows: (where: SQL | undefined, orderBy: SQL[], limit: number, offset: number) => Promise<Row[]>;
+  rows: (
+    where: SQL | undefined,
+    orderBy: SQL[],
+    limit: number,
+    offset: number,
+    order: string,
+  ) => Promise<Row[]>;
   count: () => Promise<number>;
 };
 
@@ -156,7 +158,7 @@ export async function paginate<Row extends { id: string }>(
       ? null
       : decodeCursor(query.cursor, orderingName, keys.length);
     const seek = cursor ? seekPast(cursor, keys, ordering.id, descending) : undefined;
-    const rows = await source.rows(seek, orderBy, pageSize + 1, 0);
+    const rows = await source.rows(seek, orderBy, pageSize + 1, 0, orderingName);
     const results = rows.slice(0, pageSize);
     const last = results.at(-1);
     const next = rows.length > pageSize && last
@@ -174,7 +176,7 @@ export async function paginate<Row extends { id: string }>(
 
   const page = query.page ?? 1;
   const [results, count] = await Promise.all([
-    source.rows(undefined, orderBy, pageSize, (page - 1) * pageSize),
+    source.rows(undefined, orderBy, pageSize, (page - 1) * pageSize, orderingName),
     source.count(),
   ]);
   const next = page * pageSize < count ? withParams(url, { page: String(page + 1) }) : null;

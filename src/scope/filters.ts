@@ -44,19 +44,6 @@ export function scopeArgs(scope: TenantScope): Record<string, string> {
   };
 }
 
-/**
- * A cache key naming everything the conditions below read from a scope: equal
- * keys give equal conditions, for every table (tasks also depend on the user).
- */
-export function scopeKey(scope: TenantScope): string {
-  const place = scope.level === "tenant"
-    ? ""
-    : scope.level === "region"
-    ? scope.regionId
-    : `${scope.regionId}/${scope.branchId}`;
-  return `${scope.level}:${scope.tenantId}:${place}:${scope.actor.userId}`;
-}
-
 /** Tenants a caller sees: every tenant for the platform, its own otherwise. */
 export function tenantsInScope(scope: Scope): SQL | undefined {
   return scope.level === "platform" ? undefined : eq(tenants.id, scope.tenantId);
