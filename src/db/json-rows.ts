@@ -60,11 +60,27 @@ export type RowQuery = {
   offset?: number | Placeholder;
 };
 
-/** Parses the `[json]` rows of a row query. */
-function parseRows(rows: readonly (readonly unknown[])[]): unknown[] {
-  let text = "[";
-  for (let i = 0; i < rows.length; i++) text += (i ? "," : "") + rows[i][0];
-  return JSON.parse(text + "]");
+declare const rowType: unique symbol;
+
+/**
+ * The JSON text of one `T` as SQLite wrote it: a list answers it as is (parsing
+ * 25 rows and serialising them again was a sixth of a list request); a value is
+ * parsed only where one is needed ({@link parseRow}).
+ */
+export type RowText<T> = string & { readonly [rowType]?: T };
+
+/** The row a {@link RowText} holds. */
+export function parseRow<T>(text: RowText<T>): T {
+  return JSON.parse(text);
+}
+
+function textsOf<T>(rows: readonly (readonly unknown[])[]): RowText<T>[] {
+  return rows.map((row) => row[0] as RowText<T>);
+}
+
+/** Parses many row texts at once (one JSON.parse). */
+function parseAll<T>(texts: readonly RowText<T>[]): T[] {
+  return JSON.parse(`[${texts.join(",")}]`);
 }
 
 function rowsQuery(db: Database, table: SQLiteTable, { where, orderBy, limit, offset }: RowQuery) {
@@ -77,34 +93,44 @@ function rowsQuery(db: Database, table: SQLiteTable, { where, orderBy, limit, of
 }
 
 /**
- * The rows of `table` matching `where`, in `orderBy` order, as
- * `db.select().from(table)` gives them; `args` fills the query's placeholders.
+ * The rows of `table` matching `where`, in `orderBy` order, as the JSON of what
+ * `db.select().from(table)` gives; `args` fills the query's placeholders.
  */
+export async function selectRowTexts<T extends SQLiteTable>(
+  db: Database,
+  table: T,
+  query: RowQuery = {},
+  args: Record<string, unknown> = {},
+): Promise<RowText<T["$inferSelect"]>[]> {
+  return textsOf(await rowsQuery(db, table, query).values(args));
+}
+
+/** {@link selectRowTexts}, parsed: the rows as `db.select().from(table)` gives them. */
 export async function selectRows<T extends SQLiteTable>(
   db: Database,
   table: T,
   query: RowQuery = {},
   args: Record<string, unknown> = {},
 ): Promise<T["$inferSelect"][]> {
-  return parseRows(await rowsQuery(db, table, query).values(args)) as T["$inferSelect"][];
+  return parseAll(await selectRowTexts(db, table, query, args));
 }
 
 type Prepared = { values: (args: Record<string, unknown>) => Promise<unknown[][]> };
 const prepared = new WeakMap<Database, Map<string, Prepared>>();
 
 /**
- * {@link selectRows} for a hot read whose SQL depends only on `key` (the scope
+ * {@link selectRowTexts} for a hot read whose SQL depends only on `key` (the scope
  * level, which filters apply, the order): `query` is built with placeholders
  * once per database and key, and each call only binds `args`. Building and
  * compiling the query through drizzle was a sixth of a detail request.
  */
-export async function preparedRows<T extends SQLiteTable>(
+export async function preparedRowTexts<T extends SQLiteTable>(
   db: Database,
   table: T,
   key: string,
   query: () => RowQuery,
   args: Record<string, unknown>,
-): Promise<T["$inferSelect"][]> {
+): Promise<RowText<T["$inferSelect"]>[]> {
   let statements = prepared.get(db);
   if (!statements) {
     statements = new Map();
@@ -116,5 +142,16 @@ export async function preparedRows<T extends SQLiteTable>(
     if (statements.size >= MAX_PREPARED) statements.clear();
     statements.set(key, statement);
   }
-  return parseRows(await statement.values(args)) as T["$inferSelect"][];
+  return textsOf(await statement.values(args));
+}
+
+/** {@link preparedRowTexts}, parsed. */
+export async function preparedRows<T extends SQLiteTable>(
+  db: Database,
+  table: T,
+  key: string,
+  query: () => RowQuery,
+  args: Record<string, unknown>,
+): Promise<T["$inferSelect"][]> {
+  return parseAll(await preparedRowTexts(db, table, key, query, args));
 }

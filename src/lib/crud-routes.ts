@@ -12,7 +12,8 @@ import { requireAuth, tenantScope } from "../auth/middleware.ts";
 import type { Database } from "../db/database.ts";
 import type { TenantScope } from "../scope/scope.ts";
 import type { AppEnv } from "./context.ts";
-import type { Page, PageQuery } from "./pagination.ts";
+import type { RowText } from "../db/json-rows.ts";
+import { isTextPage, type Page, pageJson, type PageQuery } from "./pagination.ts";
 import { type RequestMeta, requestMeta } from "./request-meta.ts";
 import {
   bearerSecurity,
@@ -82,7 +83,8 @@ export type CrudResource<
   page: z.ZodType<P>;
   list?: RouteDocs & {
     query: ListQuerySchema<Q>;
-    run: Selector<[query: NoInfer<Q>, url: string], NoInfer<P>>;
+    /** Its rows as objects, or as the JSON texts SQLite wrote (answered as they are). */
+    run: Selector<[query: NoInfer<Q>, url: string], NoInfer<P> | Page<RowText<NoInfer<Row>>>>;
   };
   create?: RouteDocs & { body: z.ZodType<C>; run: Service<[input: NoInfer<C>], NoInfer<Row>> };
   get?: RouteDocs & { run: Selector<[id: string], NoInfer<Row>> };
@@ -131,7 +133,10 @@ export function crudRouter<
     });
     router.openapi(route, async (c) => {
       const { db } = c.get("deps");
-      return c.json(await list.run(db, tenantScope(c), c.req.valid("query"), c.req.url), 200);
+      const page = await list.run(db, tenantScope(c), c.req.valid("query"), c.req.url);
+      if (!isTextPage<Row>(page)) return c.json(page, 200);
+      c.header("Content-Type", "application/json");
+      return c.body(pageJson(page), 200);
     });
   }
   if (create) {

@@ -6,6 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { parseRow, type RowText } from "../db/json-rows.ts";
 import { ApiError } from "./errors.ts";
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -131,12 +132,46 @@ function withParams(url: URL, params: Record<string, string | null>): string {
  * cursor mode skips the count and seeks past the last row seen, so walking a list
  * of any depth costs the same per page and never repeats or skips a row.
  */
-export async function paginate<Row extends { id: string }>(
+export function paginate<Row extends { id: string }>(
   requestUrl: string,
   query: PageQuery,
   ordering: Ordering,
   source: RowSource<Row>,
 ): Promise<Page<Row>> {
+  return pageOf(requestUrl, query, ordering, source, (row) => row);
+}
+
+/**
+ * {@link paginate} over rows read as JSON text (json-rows.ts), answered as they
+ * are with {@link pageJson}; only the last row of a cursor page is parsed.
+ */
+export function paginateTexts<Row extends { id: string }>(
+  requestUrl: string,
+  query: PageQuery,
+  ordering: Ordering,
+  source: RowSource<RowText<Row>>,
+): Promise<Page<RowText<Row>>> {
+  return pageOf(requestUrl, query, ordering, source, parseRow);
+}
+
+/** A page of row texts as the JSON of its {@link Page}. */
+export function pageJson<Row>(page: Page<RowText<Row>>): string {
+  return `{"count":${JSON.stringify(page.count)},"next":${JSON.stringify(page.next)},` +
+    `"previous":${JSON.stringify(page.previous)},"results":[${page.results.join(",")}]}`;
+}
+
+/** True for a page of row texts; an empty page reads the same either way. */
+export function isTextPage<Row>(page: Page<unknown>): page is Page<RowText<Row>> {
+  return typeof page.results[0] === "string";
+}
+
+async function pageOf<E, Row extends { id: string }>(
+  requestUrl: string,
+  query: PageQuery,
+  ordering: Ordering,
+  source: RowSource<E>,
+  rowOf: (entry: E) => Row,
+): Promise<Page<E>> {
   const url = new URL(requestUrl);
   const pageSize = Math.min(query.page_size ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const orderingName = query.ordering ?? ordering.default;
@@ -160,8 +195,9 @@ export async function paginate<Row extends { id: string }>(
     const seek = cursor ? seekPast(cursor, keys, ordering.id, descending) : undefined;
     const rows = await source.rows(seek, orderBy, pageSize + 1, 0, orderingName);
     const results = rows.slice(0, pageSize);
-    const last = results.at(-1);
-    const next = rows.length > pageSize && last
+    const lastEntry = results.at(-1);
+    const last = rows.length > pageSize && lastEntry !== undefined ? rowOf(lastEntry) : undefined;
+    const next = last
       ? withParams(url, {
         cursor: encodeCursor({
           o: orderingName,

@@ -2,11 +2,11 @@
 import { and, eq, gte, isNull, lte, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { cachedCount } from "../../db/count-cache.ts";
-import { preparedRows, selectRows } from "../../db/json-rows.ts";
+import { preparedRows, preparedRowTexts, selectRowTexts } from "../../db/json-rows.ts";
 import { clients } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { type Ordering, paginateTexts } from "../../lib/pagination.ts";
 import { matchesPattern, searchPattern } from "../../lib/search.ts";
 import { deletedFilter } from "../../lib/soft-delete.ts";
 import { clientsInScope, scopeArgs, scopePlaceholders } from "../../scope/filters.ts";
@@ -92,11 +92,11 @@ export function listClients(
   url: string,
 ) {
   const { where, args, shape } = listConditions(db, scope, query);
-  return paginate(url, query, ordering, {
+  return paginateTexts(url, query, ordering, {
     rows: (seek, orderBy, limit, offset, order) =>
       seek
-        ? selectRows(db, clients, { where: and(where, seek), orderBy, limit }, args)
-        : preparedRows(
+        ? selectRowTexts(db, clients, { where: and(where, seek), orderBy, limit }, args)
+        : preparedRowTexts(
           db,
           clients,
           `clients.list ${shape} ${order}`,
