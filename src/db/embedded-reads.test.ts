@@ -37,6 +37,13 @@ Deno.test("embedded reads: the same answers as @libsql/client, and every write s
 
     const builder = (db: typeof fast.db) => db.select().from(clients).orderBy(clients.id);
     assert.deepEqual(await builder(fast.db), await builder(reference));
+    // LIMIT 1 is read with get: one row, or none.
+    for (const name of ["Asha 1", "nobody"]) {
+      const one = (db: typeof fast.db) =>
+        db.select().from(clients).where(eq(clients.first_name, name)).limit(1);
+      assert.deepEqual(await one(fast.db), await one(reference));
+      assert.equal((await one(fast.db)).length, name === "nobody" ? 0 : 1);
+    }
 
     // A join with two columns of one name (is_active): each keeps its own value.
     const joined = (db: typeof fast.db) =>

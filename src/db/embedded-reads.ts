@@ -18,7 +18,9 @@ const MAX_STATEMENTS = 500;
 const VALUES = Symbol("values");
 const SELECT = /^\s*select\b/i;
 
-type Prepared = { stmt: Statement; columns: string[]; proto: object };
+/** `single`: the SQL ends in `LIMIT ?`, so bound to 1 it reads at most one row. */
+type Prepared = { stmt: Statement; columns: string[]; proto: object; single: boolean };
+const LIMIT_LAST = /\blimit \?\s*$/i;
 
 /**
  * A row as drizzle's libSQL session reads it: by index (query builders, through
@@ -77,7 +79,12 @@ export function withEmbeddedReads(
     if (stmt.reader) {
       stmt.raw(true);
       const columns = stmt.columns().map((column) => column.name);
-      entry = { stmt, columns, proto: rowPrototype(columns.length) };
+      entry = {
+        stmt,
+        columns,
+        proto: rowPrototype(columns.length),
+        single: LIMIT_LAST.test(sql),
+      };
     } else {
       entry = null; // a write: the original client runs it
     }
@@ -87,7 +94,13 @@ export function withEmbeddedReads(
   };
 
   const read = (entry: Prepared, args: unknown[]): ResultSet => {
-    const raw = entry.stmt.all(args) as unknown[][];
+    // One row is read with get: libSQL's all makes two native calls and a
+    // 100-slot buffer for it (12.6 against 6.2 µs for a lookup by id).
+    let raw: unknown[][];
+    if (entry.single && args[args.length - 1] === 1) {
+      const row = entry.stmt.get(args) as unknown[] | undefined;
+      raw = row === undefined ? [] : [row];
+    } else raw = entry.stmt.all(args) as unknown[][];
     const { columns, proto } = entry;
     const rows = new Array<Row>(raw.length);
     for (let r = 0; r < raw.length; r++) {

@@ -130,6 +130,7 @@ export async function getClient(
         eq(clients.id, sql.placeholder("id")),
         withDeleted ? undefined : isNull(clients.deleted_at),
       ),
+      limit: 1,
     }),
     { ...scopeArgs(scope), id },
   );
