@@ -14,7 +14,7 @@ import type { AppDeps } from "./lib/context.ts";
 import type { FileStore } from "./files/file-store.ts";
 import { localFileStore } from "./files/local-file-store.ts";
 import { s3FileStore } from "./files/s3-file-store.ts";
-import { bufferedJsonLog } from "./lib/json-log.ts";
+import { bufferedJsonLog, wholeLinePieces } from "./lib/json-log.ts";
 import { memoryRateLimiter } from "./lib/rate-limit.ts";
 import { regionClientIp, type RegionDatabase, regionDatabase } from "./regions/region-database.ts";
 import { threadHub } from "./notifications/thread-hub.ts";
@@ -61,9 +61,14 @@ export function fileStoreOf(config: Config): FileStore {
   return config.s3 ? s3FileStore(config.s3) : localFileStore(config.filesDir);
 }
 
-/** Writes all of `bytes` to standard output (a pipe may take them in parts). */
+/**
+ * Writes log lines to standard output in pieces of whole lines that a pipe
+ * writes whole: every serving thread writes to the same descriptor.
+ */
 function writeStdout(bytes: Uint8Array): void {
-  for (let at = 0; at < bytes.length;) at += Deno.stdout.writeSync(bytes.subarray(at));
+  for (const piece of wholeLinePieces(bytes)) {
+    for (let at = 0; at < piece.length;) at += Deno.stdout.writeSync(piece.subarray(at));
+  }
 }
 
 /** Everything the Deno entry injects into createApp, and the database it serves. */
@@ -95,9 +100,9 @@ export async function denoDeps(
   };
   // The hub's channel keeps a thread alive until it is closed.
   const close = () => {
+    logger.flush();
     hub.close();
     database.writer.close();
-    logger.flush();
   };
   return { deps, database, close };
 }

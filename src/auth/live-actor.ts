@@ -10,6 +10,7 @@ import { changeVersion } from "../db/change-version.ts";
 import type { Database } from "../db/database.ts";
 import { auth_sessions, tenants, users } from "../db/schema/index.ts";
 import { ApiError } from "../lib/errors.ts";
+import { Lru } from "../lib/lru.ts";
 import { placementOf } from "../scope/roles.ts";
 import type { Actor } from "../scope/scope.ts";
 
@@ -63,7 +64,7 @@ type ActorRow = Awaited<ReturnType<ReturnType<typeof buildActorQuery>["all"]>>[n
  */
 const remembered = new WeakMap<
   Database,
-  Map<string, { row: ActorRow | undefined; version: number }>
+  Lru<string, { row: ActorRow | undefined; version: number }>
 >();
 const MAX_REMEMBERED = 10_000;
 
@@ -76,7 +77,7 @@ async function actorRow(
   if (version === undefined) return (await actorQuery(db).all({ userId, sessionId }))[0];
   let cache = remembered.get(db);
   if (!cache) {
-    cache = new Map();
+    cache = new Lru(MAX_REMEMBERED);
     remembered.set(db, cache);
   }
   const key = `${userId} ${sessionId}`;
@@ -84,7 +85,6 @@ async function actorRow(
   if (hit && hit.version === version) return hit.row;
   // The version read before the query: a commit while it runs makes the entry stale.
   const [row] = await actorQuery(db).all({ userId, sessionId });
-  if (cache.size >= MAX_REMEMBERED) cache.clear();
   cache.set(key, { row, version });
   return row;
 }

@@ -6,6 +6,7 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { AppConfig } from "../config.ts";
 import { uuidv7 } from "../lib/ids.ts";
+import { Lru } from "../lib/lru.ts";
 import type { Role } from "../scope/roles.ts";
 import type { SigningKeys } from "./keys.ts";
 
@@ -47,7 +48,7 @@ export async function signAccessToken(
 export type TokenProblem = { code: "token_expired" | "invalid_token"; message: string };
 
 /** Verified tokens, per key set: the signature check was 7 % of a list request. */
-const verified = new WeakMap<SigningKeys, Map<string, { claims: AccessClaims; exp: number }>>();
+const verified = new WeakMap<SigningKeys, Lru<string, { claims: AccessClaims; exp: number }>>();
 const MAX_VERIFIED = 10_000;
 
 /**
@@ -66,7 +67,7 @@ export async function verifyAccessToken(
 ): Promise<AccessClaims | TokenProblem> {
   let cache = verified.get(keys);
   if (!cache) {
-    cache = new Map();
+    cache = new Lru(MAX_VERIFIED);
     verified.set(keys, cache);
   }
   const seconds = Math.floor(now.getTime() / 1000);
@@ -97,7 +98,6 @@ export async function verifyAccessToken(
     };
     // A token with a not-before claim is left to jose each time (we issue none).
     if (payload.nbf === undefined) {
-      if (cache.size >= MAX_VERIFIED) cache.clear();
       cache.set(token, { claims, exp: payload.exp! });
     }
     return claims;

@@ -14,6 +14,7 @@
 import { count, type SQL } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { changeVersion } from "./change-version.ts";
+import { Lru } from "../lib/lru.ts";
 import type { Database } from "./database.ts";
 
 /** How long a count written elsewhere may go unseen where there is no change version. */
@@ -21,14 +22,14 @@ export const COUNT_TTL_MS = 2000;
 const MAX_ENTRIES = 10_000;
 
 type Entry = { value: number; generation: number; version: number | undefined; at: number };
-type Cache = { generation: number; entries: Map<string, Entry> };
+type Cache = { generation: number; entries: Lru<string, Entry> };
 
 const caches = new WeakMap<Database, Cache>();
 
 function cacheOf(db: Database): Cache {
   let cache = caches.get(db);
   if (!cache) {
-    cache = { generation: 0, entries: new Map() };
+    cache = { generation: 0, entries: new Lru(MAX_ENTRIES) };
     caches.set(db, cache);
   }
   return cache;
@@ -65,7 +66,6 @@ export async function cachedCount(
   const [row] = await db.select({ n: count() }).from(table).where(where).all(args);
   // A write that landed while this count ran leaves it unsaved rather than stale.
   if (generation === cache.generation) {
-    if (cache.entries.size >= MAX_ENTRIES) cache.entries.clear();
     cache.entries.set(key, { value: row.n, generation, version, at: now });
   }
   return row.n;

@@ -13,6 +13,7 @@
 import type { Client, InArgs, InStatement, ResultSet, Row } from "@libsql/client";
 // @ts-types="./libsql-native.d.ts"
 import Libsql, { type Statement } from "libsql";
+import { Lru } from "../lib/lru.ts";
 
 const MAX_STATEMENTS = 500;
 const VALUES = Symbol("values");
@@ -70,7 +71,7 @@ export function withEmbeddedReads(
   const reader = new Libsql(path, { timeout: 5000 });
   const version = reader.prepare("PRAGMA data_version").raw(true);
   const dataVersion = () => (version.get() as number[])[0];
-  const statements = new Map<string, Prepared | null>();
+  const statements = new Lru<string, Prepared | null>(MAX_STATEMENTS);
 
   const prepared = (sql: string): Prepared | null => {
     let entry = statements.get(sql);
@@ -88,7 +89,6 @@ export function withEmbeddedReads(
     } else {
       entry = null; // a write: the original client runs it
     }
-    if (statements.size >= MAX_STATEMENTS) statements.clear();
     statements.set(sql, entry);
     return entry;
   };

@@ -13,6 +13,7 @@
  */
 import { getTableColumns, getTableName, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { Lru } from "../lib/lru.ts";
 import type { Database } from "./database.ts";
 
 const projections = new WeakMap<SQLiteTable, SQL>();
@@ -116,7 +117,7 @@ export async function selectRows<T extends SQLiteTable>(
 }
 
 type Prepared = { values: (args: Record<string, unknown>) => Promise<unknown[][]> };
-const prepared = new WeakMap<Database, Map<string, Prepared>>();
+const prepared = new WeakMap<Database, Lru<string, Prepared>>();
 
 /**
  * {@link selectRowTexts} for a hot read whose SQL depends only on `key` (the scope
@@ -133,13 +134,12 @@ export async function preparedRowTexts<T extends SQLiteTable>(
 ): Promise<RowText<T["$inferSelect"]>[]> {
   let statements = prepared.get(db);
   if (!statements) {
-    statements = new Map();
+    statements = new Lru(MAX_PREPARED);
     prepared.set(db, statements);
   }
   let statement = statements.get(key);
   if (!statement) {
     statement = rowsQuery(db, table, query()).prepare();
-    if (statements.size >= MAX_PREPARED) statements.clear();
     statements.set(key, statement);
   }
   return textsOf(await statement.values(args));

@@ -15,7 +15,9 @@ const FLUSH_LINES = 256;
  * after `flushMs` (or every FLUSH_LINES), not with one synchronous console write
  * per request (a fifth of `/health`'s time in the profile). An error line is
  * written at once, with the lines before it; a crash can lose at most the last
- * `flushMs` of info lines. `flush` writes what is left (on shutdown).
+ * `flushMs` of info lines. `flush` writes what is left (on shutdown). A failed
+ * write (standard output closed: the collector died, `| head`) drops its lines,
+ * as console.log does, rather than failing a request or the process.
  */
 export function bufferedJsonLog(
   write: (bytes: Uint8Array) => void,
@@ -32,7 +34,11 @@ export function bufferedJsonLog(
     const bytes = encoder.encode(pending);
     pending = "";
     lines = 0;
-    write(bytes);
+    try {
+      write(bytes);
+    } catch {
+      // Nowhere to write to; the lines are lost either way.
+    }
   };
   const log = (fields: Record<string, unknown>) => {
     pending += line(fields) + "\n";
@@ -40,4 +46,26 @@ export function bufferedJsonLog(
     else timer ??= setTimeout(flush, flushMs);
   };
   return { log, flush };
+}
+
+/** What a pipe writes whole, so writes of several threads never interleave inside it (POSIX PIPE_BUF). */
+export const PIPE_BUF = 4096;
+const NEWLINE = 0x0a;
+
+/**
+ * `bytes` (lines, each ending in a newline) cut into pieces of whole lines of at
+ * most `max` bytes; a single line longer than `max` is a piece of its own.
+ */
+export function wholeLinePieces(bytes: Uint8Array, max = PIPE_BUF): Uint8Array[] {
+  const pieces: Uint8Array[] = [];
+  for (let start = 0; start < bytes.length;) {
+    let end = Math.min(start + max, bytes.length);
+    if (end < bytes.length) {
+      const cut = bytes.lastIndexOf(NEWLINE, end - 1);
+      end = cut >= start ? cut + 1 : bytes.indexOf(NEWLINE, end) + 1 || bytes.length;
+    }
+    pieces.push(bytes.subarray(start, end));
+    start = end;
+  }
+  return pieces;
 }
