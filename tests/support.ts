@@ -61,6 +61,28 @@ export async function createTestApp(
   );
 }
 
+/**
+ * Two apps on one database file, each with its own connections and caches, as two
+ * serving threads or processes are; `close` closes both and removes the file.
+ */
+export async function twoInstances(
+  prefix: string,
+): Promise<{ a: TestApp; b: TestApp; url: string; close: () => Promise<void> }> {
+  const dir = await Deno.makeTempDir({ prefix });
+  const url = `file:${dir}/shared.db`;
+  const first = await openLibsql({ url });
+  await migrateDatabase(first.db);
+  const second = await openLibsql({ url });
+  const a = testAppOn(first.db, () => first.client.close());
+  const b = testAppOn(second.db, () => second.client.close());
+  const close = async () => {
+    a.close();
+    b.close();
+    await Deno.remove(dir, { recursive: true });
+  };
+  return { a, b, url, close };
+}
+
 /** The test app on a database the caller opened and migrated (e.g. a seeded file). */
 export function testAppOn(
   db: Database,

@@ -8,18 +8,10 @@
  */
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
-import { assertError, buildWorld, call, PASSWORD, testAppOn } from "../../tests/support.ts";
-import { openLibsql } from "../db/libsql.ts";
-import { migrateDatabase } from "../db/migrate.ts";
+import { assertError, buildWorld, call, PASSWORD, twoInstances } from "../../tests/support.ts";
 
 Deno.test("live actor: a change made anywhere is refused on the next request, on every instance", async (s) => {
-  const dir = await Deno.makeTempDir({ prefix: "leopard-actor-" });
-  const url = `file:${dir}/shared.db`;
-  const first = await openLibsql({ url });
-  await migrateDatabase(first.db);
-  const second = await openLibsql({ url });
-  const a = testAppOn(first.db, () => first.client.close());
-  const b = testAppOn(second.db, () => second.client.close());
+  const { a, b, url, close } = await twoInstances("leopard-actor-");
   const outside = createClient({ url });
   const w = await buildWorld(a);
   /** Answers on both instances, so each has the actor in memory. */
@@ -91,8 +83,6 @@ Deno.test("live actor: a change made anywhere is refused on the next request, on
     });
   } finally {
     outside.close();
-    a.close();
-    b.close();
-    await Deno.remove(dir, { recursive: true });
+    await close();
   }
 });

@@ -5,9 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { buildWorld, call, createTestApp, testAppOn, type World } from "../../tests/support.ts";
-import { openLibsql } from "./libsql.ts";
-import { migrateDatabase } from "./migrate.ts";
+import { buildWorld, call, createTestApp, twoInstances, type World } from "../../tests/support.ts";
 
 const BASE = "/api/v1/clients";
 const ROLES = ["countryManager", "regionManager", "branchAdmin", "consultant"] as const;
@@ -53,13 +51,7 @@ Deno.test("count cache: this instance's writes show in the next count, in every 
 });
 
 Deno.test("count cache: another instance's write on the same file shows at once", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "leopard-count-" });
-  const url = `file:${dir}/shared.db`;
-  const first = await openLibsql({ url });
-  await migrateDatabase(first.db);
-  const second = await openLibsql({ url });
-  const a = testAppOn(first.db, () => first.client.close());
-  const b = testAppOn(second.db, () => second.client.close());
+  const { a, b, close } = await twoInstances("leopard-count-");
   try {
     const w = await buildWorld(a);
     assert.deepEqual(await countsOf(a, w), allAt(0));
@@ -72,8 +64,6 @@ Deno.test("count cache: another instance's write on the same file shows at once"
     assert.deepEqual((page.body.results as { id: string }[]).map((r) => r.id), [created.body.id]);
     assert.deepEqual(await countsOf(a, w), allAt(1));
   } finally {
-    a.close();
-    b.close();
-    await Deno.remove(dir, { recursive: true });
+    await close();
   }
 });

@@ -7,6 +7,7 @@
  */
 import { and, eq, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { type Page, type PageQuery, paginate } from "../../lib/pagination.ts";
@@ -14,29 +15,12 @@ import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { Client } from "../clients/clients.schemas.ts";
 import { getClient } from "../clients/clients.selectors.ts";
-import type { ProfileResource, ProfileRow, ProfileTable } from "./client-profiles.resource.ts";
+import type { ProfileResource, ProfileRow } from "./client-profiles.resource.ts";
 
 /** "passport" → "Passport", for "Passport not found." */
 function entityName(resource: { noun: { one: string } }): string {
   const { one } = resource.noun;
   return one.charAt(0).toUpperCase() + one.slice(1);
-}
-
-/**
- * The rows of `table` matching `where`. drizzle cannot infer the row type of a
- * table given as a type parameter; ProfileTable's `$inferSelect: Row` is what
- * makes the cast true.
- */
-function selectRows<Row extends ProfileRow>(
-  db: Database,
-  table: ProfileTable<Row>,
-  where: SQL | undefined,
-  orderBy: SQL[],
-  limit: number,
-  offset: number,
-): Promise<Row[]> {
-  return db.select().from(table).where(where).orderBy(...orderBy).limit(limit)
-    .offset(offset) as Promise<Row[]>;
 }
 
 /** The conditions of a client's list: the scope, the client, and the query's filters. */
@@ -79,7 +63,7 @@ export async function listClientRecords<
   const where = clientRecordsWhere(db, scope, resource, client, query);
   return await paginate(url, query, resource.ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      selectRows(db, table, and(where, seek), orderBy, limit, offset),
+      selectRows(db, table, { where: and(where, seek), orderBy, limit, offset }),
     count: () => db.$count(table, where),
   });
 }
@@ -99,14 +83,14 @@ export async function getRecordOfClient<
 ): Promise<Row> {
   if (!isUuid(id)) throw notFound(entityName(resource));
   const { table } = resource;
-  const [row] = await selectRows(
-    db,
-    table,
-    and(clientRowsInScope(scope, table, db), eq(table.client_id, client.id), eq(table.id, id)),
-    [],
-    1,
-    0,
-  );
+  const [row] = await selectRows(db, table, {
+    where: and(
+      clientRowsInScope(scope, table, db),
+      eq(table.client_id, client.id),
+      eq(table.id, id),
+    ),
+    limit: 1,
+  });
   if (!row) throw notFound(entityName(resource));
   return row;
 }
