@@ -1,7 +1,8 @@
 /**
- * Test harness: the real app on a fresh in-memory libSQL database, migrated, with
- * a small tenancy world and real logins. Only the costs are lowered (a cheaper
- * scrypt, rate limits off unless a test turns them on); nothing of ours is mocked.
+ * Test harness: the real app on a fresh temporary libSQL database file, migrated and
+ * opened as the server opens one, with a small tenancy world and real logins. Only
+ * the costs are lowered (a cheaper scrypt, rate limits off unless a test turns them
+ * on); nothing of ours is mocked.
  * @module
  */
 import assert from "node:assert/strict";
