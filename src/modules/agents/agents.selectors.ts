@@ -1,6 +1,7 @@
 /** Reads of agents within the caller's scope. @module */
 import { and, eq, isNull, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { agents } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -27,9 +28,7 @@ export function listAgents(db: Database, scope: TenantScope, query: ListAgentsQu
   );
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(agents).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
-        offset,
-      ),
+      selectRows(db, agents, { where: and(where, seek), orderBy, limit, offset }),
     count: () => db.$count(agents, where),
   });
 }

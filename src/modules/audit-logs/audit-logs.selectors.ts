@@ -5,6 +5,7 @@
  */
 import { and, eq, gte, lte } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { audit_logs } from "../../db/schema/index.ts";
 import { type Ordering, paginate } from "../../lib/pagination.ts";
 import { requireTenantManager } from "../../scope/permissions.ts";
@@ -32,9 +33,7 @@ export function listAuditLogs(
   );
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(audit_logs).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
-        offset,
-      ),
+      selectRows(db, audit_logs, { where: and(where, seek), orderBy, limit, offset }),
     count: () => db.$count(audit_logs, where),
   });
 }

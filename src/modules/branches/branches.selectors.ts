@@ -1,6 +1,7 @@
 /** Reads of branches within the caller's scope. @module */
 import { and, eq, isNull, type SQL } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { branches } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -32,9 +33,7 @@ export function listBranches(
   );
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(branches).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
-        offset,
-      ),
+      selectRows(db, branches, { where: and(where, seek), orderBy, limit, offset }),
     count: () => db.$count(branches, where),
   });
 }

@@ -5,6 +5,7 @@
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { checklist_items } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -84,8 +85,7 @@ export async function listChecklistItems(
   );
   return await paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(checklist_items).where(and(where, seek)).orderBy(...orderBy).limit(limit)
-        .offset(offset),
+      selectRows(db, checklist_items, { where: and(where, seek), orderBy, limit, offset }),
     count: () => db.$count(checklist_items, where),
   });
 }

@@ -1,6 +1,7 @@
 /** Reads of the caller's own notifications; nobody reads another user's (404). @module */
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { notifications } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -34,8 +35,7 @@ export async function listNotifications(
   );
   const page = await paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(notifications).where(and(where, seek)).orderBy(...orderBy).limit(limit)
-        .offset(offset),
+      selectRows(db, notifications, { where: and(where, seek), orderBy, limit, offset }),
     count: () => db.$count(notifications, where),
   });
   return { ...page, results: page.results.map(toNotification) };

@@ -1,6 +1,7 @@
 /** Reads of regions within the caller's scope. @module */
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { regions } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -26,9 +27,7 @@ export function listRegions(
   const where = and(regionsInScope(scope), matchesSearch(query.search, [regions.name]));
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(regions).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
-        offset,
-      ),
+      selectRows(db, regions, { where: and(where, seek), orderBy, limit, offset }),
     count: () => db.$count(regions, where),
   });
 }

@@ -1,6 +1,7 @@
 /** Reads of reminders: visible exactly when their client is (clientRowsInScope). @module */
 import { and, eq, gte, lte } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { reminders } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { filterUserId } from "../../lib/fields.ts";
@@ -35,8 +36,7 @@ export function listReminders(
   );
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(reminders).where(and(where, seek)).orderBy(...orderBy).limit(limit)
-        .offset(offset),
+      selectRows(db, reminders, { where: and(where, seek), orderBy, limit, offset }),
     count: () => db.$count(reminders, where),
   });
 }

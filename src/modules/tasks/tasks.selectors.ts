@@ -5,6 +5,7 @@
  */
 import { and, eq, gte, lte, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { tasks } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { filterUserId } from "../../lib/fields.ts";
@@ -44,8 +45,7 @@ export function listTasks(db: Database, scope: TenantScope, query: ListTasksQuer
   );
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(tasks).where(and(where, seek)).orderBy(...orderBy).limit(limit)
-        .offset(offset),
+      selectRows(db, tasks, { where: and(where, seek), orderBy, limit, offset }),
     count: () => db.$count(tasks, where),
   });
 }

@@ -1,6 +1,7 @@
 /** Reads of tenants, always through the caller's scope. @module */
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
+import { selectRows } from "../../db/json-rows.ts";
 import { tenants } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -25,9 +26,7 @@ export function listTenants(db: Database, scope: Scope, query: ListTenantsQuery,
   );
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
-      db.select().from(tenants).where(and(where, seek)).orderBy(...orderBy).limit(limit).offset(
-        offset,
-      ),
+      selectRows(db, tenants, { where: and(where, seek), orderBy, limit, offset }),
     count: () => db.$count(tenants, where),
   });
 }
