@@ -268,6 +268,33 @@ export async function buildWorld(t: TestApp) {
 }
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;
+
+/**
+ * A visa category and the type "Student visa (subclass 500)" in tenant A, made
+ * through the API by its super_admin, with `checklist` as the type's documents.
+ */
+export async function createVisaType(
+  t: TestApp,
+  w: World,
+  checklist: { item: string; required: boolean }[] = [],
+): Promise<string> {
+  const category = await call(t, "POST", "/api/v1/visa-categories", {
+    token: w.tokens.superAdmin,
+    body: { name: "Student", code: "STUDENT" },
+  });
+  assert.equal(category.status, 201, category.text);
+  const type = await call(t, "POST", "/api/v1/visa-types", {
+    token: w.tokens.superAdmin,
+    body: {
+      visa_category_id: category.body.id,
+      name: "Student visa (subclass 500)",
+      code: "500",
+      checklist,
+    },
+  });
+  assert.equal(type.status, 201, type.text);
+  return type.body.id as string;
+}
 export type Who = keyof World["users"];
 
 /** The tenant-A roles, highest first, with the one they sit in A1/A1a. */

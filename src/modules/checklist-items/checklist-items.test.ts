@@ -9,6 +9,7 @@ import {
   call,
   countRows,
   createTestApp,
+  createVisaType,
   TENANT_A_ROLES,
   type TestApp,
   type Who,
@@ -26,35 +27,22 @@ const OUTSIDE: Who[] = [
 
 /** A student visa type with a three-item checklist, and a draft application for a client. */
 async function setUp(t: TestApp, w: World) {
-  const category = await call(t, "POST", "/api/v1/visa-categories", {
-    token: w.tokens.superAdmin,
-    body: { name: "Student", code: "STUDENT" },
-  });
-  const type = await call(t, "POST", "/api/v1/visa-types", {
-    token: w.tokens.superAdmin,
-    body: {
-      visa_category_id: category.body.id,
-      name: "Student visa (subclass 500)",
-      code: "500",
-      checklist: [
-        { item: "Passport", required: true },
-        { item: "Confirmation of Enrolment", required: true },
-        { item: "Photo", required: false },
-      ],
-    },
-  });
-  assert.equal(type.status, 201, type.text);
+  const typeId = await createVisaType(t, w, [
+    { item: "Passport", required: true },
+    { item: "Confirmation of Enrolment", required: true },
+    { item: "Photo", required: false },
+  ]);
   const client = await call(t, "POST", "/api/v1/clients", {
     token: w.tokens.consultant,
     body: { first_name: "Asha", last_name: "Karki" },
   });
   const application = await call(t, "POST", "/api/v1/visa-applications", {
     token: w.tokens.consultant,
-    body: { client_id: client.body.id, visa_type_id: type.body.id },
+    body: { client_id: client.body.id, visa_type_id: typeId },
   });
   assert.equal(application.status, 201, application.text);
   return {
-    typeId: type.body.id as string,
+    typeId,
     clientId: client.body.id as string,
     application,
     path: `/api/v1/visa-applications/${application.body.id}`,

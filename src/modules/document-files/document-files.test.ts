@@ -12,6 +12,7 @@ import {
   call,
   countRows,
   createTestApp,
+  createVisaType,
   TENANT_A_ROLES,
   type TestApp,
   type Who,
@@ -38,26 +39,17 @@ async function setUp(config: { fileMaxBytes?: number } = {}) {
   const dir = await Deno.makeTempDir();
   const t = await createTestApp(config, { files: localFileStore(dir) });
   const w = await buildWorld(t);
-  const category = await call(t, "POST", "/api/v1/visa-categories", {
-    token: w.tokens.superAdmin,
-    body: { name: "Visitor", code: "VISITOR" },
-  });
-  const type = await call(t, "POST", "/api/v1/visa-types", {
-    token: w.tokens.superAdmin,
-    body: {
-      visa_category_id: category.body.id,
-      name: "Visitor visa",
-      code: "600",
-      checklist: [{ item: "Passport", required: true }, { item: "Photo", required: true }],
-    },
-  });
+  const typeId = await createVisaType(t, w, [
+    { item: "Passport", required: true },
+    { item: "Photo", required: true },
+  ]);
   const client = await call(t, "POST", "/api/v1/clients", {
     token: w.tokens.consultant,
     body: { first_name: "Ravi", last_name: "Shah" },
   });
   const application = await call(t, "POST", "/api/v1/visa-applications", {
     token: w.tokens.consultant,
-    body: { client_id: client.body.id, visa_type_id: type.body.id },
+    body: { client_id: client.body.id, visa_type_id: typeId },
   });
   const items = await call(t, "GET", `/api/v1/visa-applications/${application.body.id}/documents`, {
     token: w.tokens.consultant,

@@ -6,19 +6,13 @@ import {
   call,
   countRows,
   createTestApp,
+  createVisaType,
   type TestApp,
   type World,
 } from "../../../tests/support.ts";
 
 async function setUp(t: TestApp, w: World) {
-  const category = await call(t, "POST", "/api/v1/visa-categories", {
-    token: w.tokens.superAdmin,
-    body: { name: "Student", code: "STUDENT" },
-  });
-  const type = await call(t, "POST", "/api/v1/visa-types", {
-    token: w.tokens.superAdmin,
-    body: { visa_category_id: category.body.id, name: "Student visa (subclass 500)", code: "500" },
-  });
+  const typeId = await createVisaType(t, w);
   const client = await call(t, "POST", "/api/v1/clients", {
     token: w.tokens.consultant,
     body: {
@@ -29,7 +23,7 @@ async function setUp(t: TestApp, w: World) {
     },
   });
   assert.equal(client.status, 201, client.text);
-  return { typeId: type.body.id as string, clientId: client.body.id as string };
+  return { typeId, clientId: client.body.id as string };
 }
 
 Deno.test("visa applications follow their client's scope and the status machine", async (s) => {
