@@ -11,7 +11,7 @@ import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { scryptHasher } from "../auth/passwords.ts";
 import { DEFAULT_REFERENCE_DATE, seedDatabase } from "../seed/seed-database.ts";
 import { libsqlRunner } from "../seed/writer.ts";
-import { preparedRows, selectRows } from "./json-rows.ts";
+import { preparedRows, preparedRowsText, selectRows } from "./json-rows.ts";
 import { openLibsql } from "./libsql.ts";
 import { migrateDatabase } from "./migrate.ts";
 import * as schema from "./schema/index.ts";
@@ -81,6 +81,27 @@ Deno.test("json rows: every table of a seeded database reads as drizzle reads it
         await db.select().from(clients).where(eq(clients.tenant_id, tenant)).orderBy(...orderBy)
           .limit(7).offset(2),
       );
+    }
+
+    // Rows joined by SQLite keep the order of the query, in every direction and page.
+    const orders = [
+      [desc(clients.created_at), desc(clients.id)],
+      [asc(clients.last_name), asc(clients.id)],
+      [desc(clients.first_name), asc(clients.id)],
+    ];
+    for (const [o, order] of orders.entries()) {
+      for (const offset of [0, 10, 1000]) {
+        const joined = await preparedRowsText(db, clients, `test joined ${o}`, () => ({
+          where: eq(clients.tenant_id, sql.placeholder("tenant")),
+          orderBy: order,
+          limit: sql.placeholder("limit"),
+          offset: sql.placeholder("offset"),
+        }), { tenant: tenants[0], limit: 40, offset });
+        const expected = await db.select().from(clients).where(eq(clients.tenant_id, tenants[0]))
+          .orderBy(...order).limit(40).offset(offset);
+        assert.deepEqual(JSON.parse(`[${joined}]`), expected, `order ${o} offset ${offset}`);
+        assert.equal(expected.length, offset === 1000 ? 0 : 40);
+      }
     }
   } finally {
     client.close();

@@ -12,8 +12,7 @@ import { requireAuth, tenantScope } from "../auth/middleware.ts";
 import type { Database } from "../db/database.ts";
 import type { TenantScope } from "../scope/scope.ts";
 import type { AppEnv } from "./context.ts";
-import type { RowText } from "../db/json-rows.ts";
-import { isTextPage, type Page, pageJson, type PageQuery } from "./pagination.ts";
+import { isTextPage, type Page, pageJson, type PageQuery, type TextPage } from "./pagination.ts";
 import { type RequestMeta, requestMeta } from "./request-meta.ts";
 import {
   bearerSecurity,
@@ -84,7 +83,7 @@ export type CrudResource<
   list?: RouteDocs & {
     query: ListQuerySchema<Q>;
     /** Its rows as objects, or as the JSON texts SQLite wrote (answered as they are). */
-    run: Selector<[query: NoInfer<Q>, url: string], NoInfer<P> | Page<RowText<NoInfer<Row>>>>;
+    run: Selector<[query: NoInfer<Q>, url: string], NoInfer<P> | TextPage<NoInfer<Row>>>;
   };
   create?: RouteDocs & { body: z.ZodType<C>; run: Service<[input: NoInfer<C>], NoInfer<Row>> };
   get?: RouteDocs & { run: Selector<[id: string], NoInfer<Row>> };

@@ -6,7 +6,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { parseRow, type RowText } from "../db/json-rows.ts";
+import { joinRows, parseRow, type RowsText, type RowText } from "../db/json-rows.ts";
 import { ApiError } from "./errors.ts";
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -118,7 +118,7 @@ function decodeCursor(raw: string, ordering: string, keyCount: number): Cursor {
   ]);
 }
 
-function withParams(url: URL, params: Record<string, string | null>): string {
+function withParams(url: string, params: Record<string, string | null>): string {
   const next = new URL(url);
   for (const [k, v] of Object.entries(params)) {
     if (v === null) next.searchParams.delete(k);
@@ -132,92 +132,140 @@ function withParams(url: URL, params: Record<string, string | null>): string {
  * cursor mode skips the count and seeks past the last row seen, so walking a list
  * of any depth costs the same per page and never repeats or skips a row.
  */
-export function paginate<Row extends { id: string }>(
+export async function paginate<Row extends { id: string }>(
   requestUrl: string,
   query: PageQuery,
   ordering: Ordering,
   source: RowSource<Row>,
 ): Promise<Page<Row>> {
-  return pageOf(requestUrl, query, ordering, source, (row) => row);
+  const plan = planOf(requestUrl, query, ordering);
+  if (plan.cursor) {
+    const rows = await source.rows(plan.cursor.seek, plan.orderBy, plan.size + 1, 0, plan.name);
+    return cursorPage(plan, rows, (row) => row);
+  }
+  const [results, count] = await Promise.all([
+    source.rows(undefined, plan.orderBy, plan.size, plan.offset, plan.name),
+    source.count(),
+  ]);
+  return numberedPage(plan, count, results);
 }
 
 /**
- * {@link paginate} over rows read as JSON text (json-rows.ts), answered as they
- * are with {@link pageJson}; only the last row of a cursor page is parsed.
+ * The rows of a text page: cursor pages read row texts (the last one is parsed for
+ * the next cursor); a numbered page reads its rows already joined.
  */
-export function paginateTexts<Row extends { id: string }>(
+export type TextRowSource<Row> = RowSource<RowText<Row>> & {
+  page: (orderBy: SQL[], limit: number, offset: number, order: string) => Promise<RowsText<Row>>;
+};
+
+/** A page of rows as the JSON texts SQLite wrote, joined, answered as they are ({@link pageJson}). */
+export type TextPage<Row> = Omit<Page<Row>, "results"> & { results: RowsText<Row> };
+
+/** {@link paginate} over rows read as JSON text (json-rows.ts). */
+export async function paginateTexts<Row extends { id: string }>(
   requestUrl: string,
   query: PageQuery,
   ordering: Ordering,
-  source: RowSource<RowText<Row>>,
-): Promise<Page<RowText<Row>>> {
-  return pageOf(requestUrl, query, ordering, source, parseRow);
+  source: TextRowSource<Row>,
+): Promise<TextPage<Row>> {
+  const plan = planOf(requestUrl, query, ordering);
+  if (plan.cursor) {
+    const rows = await source.rows(plan.cursor.seek, plan.orderBy, plan.size + 1, 0, plan.name);
+    const page = cursorPage(plan, rows, parseRow);
+    return { ...page, results: joinRows(page.results) };
+  }
+  const [results, count] = await Promise.all([
+    source.page(plan.orderBy, plan.size, plan.offset, plan.name),
+    source.count(),
+  ]);
+  return numberedPage(plan, count, results);
 }
 
-/** A page of row texts as the JSON of its {@link Page}. */
-export function pageJson<Row>(page: Page<RowText<Row>>): string {
+/** A text page as the JSON of its {@link Page}. */
+export function pageJson<Row>(page: TextPage<Row>): string {
   return `{"count":${JSON.stringify(page.count)},"next":${JSON.stringify(page.next)},` +
-    `"previous":${JSON.stringify(page.previous)},"results":[${page.results.join(",")}]}`;
+    `"previous":${JSON.stringify(page.previous)},"results":[${page.results}]}`;
 }
 
-/** True for a page of row texts; an empty page reads the same either way. */
-export function isTextPage<Row>(page: Page<unknown>): page is Page<RowText<Row>> {
-  return typeof page.results[0] === "string";
+/** True for a {@link TextPage}. */
+export function isTextPage<Row>(page: Page<Row> | TextPage<Row>): page is TextPage<Row> {
+  return typeof page.results === "string";
 }
 
-async function pageOf<E, Row extends { id: string }>(
-  requestUrl: string,
-  query: PageQuery,
-  ordering: Ordering,
-  source: RowSource<E>,
-  rowOf: (entry: E) => Row,
-): Promise<Page<E>> {
-  const url = new URL(requestUrl);
-  const pageSize = Math.min(query.page_size ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  const orderingName = query.ordering ?? ordering.default;
-  const descending = orderingName.startsWith("-");
-  const field = descending ? orderingName.slice(1) : orderingName;
-  const sortColumns = ordering.columns[field];
+/** What one request asks of a list: its size, order and mode. */
+type Plan = {
+  url: string;
+  size: number;
+  /** The ordering's name, as a cursor carries it. */
+  name: string;
+  keys: SQLiteColumn[];
+  descending: boolean;
+  orderBy: SQL[];
+  page: number;
+  offset: number;
+  cursor?: { seek: SQL | undefined };
+};
+
+function planOf(requestUrl: string, query: PageQuery, ordering: Ordering): Plan {
+  const size = Math.min(query.page_size ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  const name = query.ordering ?? ordering.default;
+  const descending = name.startsWith("-");
+  const sortColumns = ordering.columns[descending ? name.slice(1) : name];
   const keys = (Array.isArray(sortColumns) ? sortColumns : [sortColumns as SQLiteColumn])
     .filter((column) => column !== ordering.id);
   const direction = descending ? desc : asc;
   const orderBy = [...keys.map((column) => direction(column)), direction(ordering.id)];
-
-  if (query.cursor !== undefined) {
-    if (query.page !== undefined) {
-      throw new ApiError(422, "validation_error", "Use either page or cursor, not both.", [
-        { path: ["page"], message: "page cannot be combined with cursor" },
-      ]);
-    }
-    const cursor = query.cursor === ""
-      ? null
-      : decodeCursor(query.cursor, orderingName, keys.length);
-    const seek = cursor ? seekPast(cursor, keys, ordering.id, descending) : undefined;
-    const rows = await source.rows(seek, orderBy, pageSize + 1, 0, orderingName);
-    const results = rows.slice(0, pageSize);
-    const lastEntry = results.at(-1);
-    const last = rows.length > pageSize && lastEntry !== undefined ? rowOf(lastEntry) : undefined;
-    const next = last
-      ? withParams(url, {
-        cursor: encodeCursor({
-          o: orderingName,
-          v: keys.map((column) => cursorValue(last, column.name)),
-          id: last.id,
-        }),
-        page: null,
-      })
-      : null;
-    return { count: null, next, previous: null, results };
-  }
-
   const page = query.page ?? 1;
-  const [results, count] = await Promise.all([
-    source.rows(undefined, orderBy, pageSize, (page - 1) * pageSize, orderingName),
-    source.count(),
-  ]);
-  const next = page * pageSize < count ? withParams(url, { page: String(page + 1) }) : null;
+  const plan: Plan = {
+    url: requestUrl,
+    size,
+    name,
+    keys,
+    descending,
+    orderBy,
+    page,
+    offset: (page - 1) * size,
+  };
+  if (query.cursor === undefined) return plan;
+  if (query.page !== undefined) {
+    throw new ApiError(422, "validation_error", "Use either page or cursor, not both.", [
+      { path: ["page"], message: "page cannot be combined with cursor" },
+    ]);
+  }
+  const cursor = query.cursor === "" ? null : decodeCursor(query.cursor, name, keys.length);
+  return {
+    ...plan,
+    cursor: { seek: cursor ? seekPast(cursor, keys, ordering.id, descending) : undefined },
+  };
+}
+
+/** A cursor page from up to `size + 1` rows: one more than the page says there is a next. */
+function cursorPage<E, Row extends { id: string }>(
+  plan: Plan,
+  rows: E[],
+  rowOf: (entry: E) => Row,
+): Page<E> {
+  const results = rows.slice(0, plan.size);
+  const lastEntry = results.at(-1);
+  const last = rows.length > plan.size && lastEntry !== undefined ? rowOf(lastEntry) : undefined;
+  const next = last
+    ? withParams(plan.url, {
+      cursor: encodeCursor({
+        o: plan.name,
+        v: plan.keys.map((column) => cursorValue(last, column.name)),
+        id: last.id,
+      }),
+      page: null,
+    })
+    : null;
+  return { count: null, next, previous: null, results };
+}
+
+function numberedPage<R>(plan: Plan, count: number, results: R) {
+  const { page, size } = plan;
+  const next = page * size < count ? withParams(plan.url, { page: String(page + 1) }) : null;
   const previous = page > 1
-    ? withParams(url, { page: page - 1 === 1 ? null : String(page - 1) })
+    ? withParams(plan.url, { page: page - 1 === 1 ? null : String(page - 1) })
     : null;
   return { count, next, previous, results };
 }

@@ -2,7 +2,7 @@
 import { and, eq, gte, isNull, lte, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { cachedCount } from "../../db/count-cache.ts";
-import { preparedRows, preparedRowTexts, selectRowTexts } from "../../db/json-rows.ts";
+import { preparedRows, preparedRowsText, selectRowTexts } from "../../db/json-rows.ts";
 import { clients } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -93,21 +93,21 @@ export function listClients(
 ) {
   const { where, args, shape } = listConditions(db, scope, query);
   return paginateTexts(url, query, ordering, {
-    rows: (seek, orderBy, limit, offset, order) =>
-      seek
-        ? selectRowTexts(db, clients, { where: and(where, seek), orderBy, limit }, args)
-        : preparedRowTexts(
-          db,
-          clients,
-          `clients.list ${shape} ${order}`,
-          () => ({
-            where,
-            orderBy,
-            limit: sql.placeholder("limit"),
-            offset: sql.placeholder("offset"),
-          }),
-          { ...args, limit, offset },
-        ),
+    rows: (seek, orderBy, limit) =>
+      selectRowTexts(db, clients, { where: and(where, seek), orderBy, limit }, args),
+    page: (orderBy, limit, offset, order) =>
+      preparedRowsText(
+        db,
+        clients,
+        `clients.list ${shape} ${order}`,
+        () => ({
+          where,
+          orderBy,
+          limit: sql.placeholder("limit"),
+          offset: sql.placeholder("offset"),
+        }),
+        { ...args, limit, offset },
+      ),
     count: () => cachedCount(db, clients, where, `clients ${shape} ${JSON.stringify(args)}`, args),
   });
 }
