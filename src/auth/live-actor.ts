@@ -72,9 +72,11 @@ async function actorRow(
   db: Database,
   userId: string,
   sessionId: string,
-): Promise<ActorRow | undefined> {
+): Promise<{ row: ActorRow | undefined; version: number | undefined }> {
   const version = changeVersion(db);
-  if (version === undefined) return (await actorQuery(db).all({ userId, sessionId }))[0];
+  if (version === undefined) {
+    return { row: (await actorQuery(db).all({ userId, sessionId }))[0], version };
+  }
   let cache = remembered.get(db);
   if (!cache) {
     cache = new Lru(MAX_REMEMBERED);
@@ -82,11 +84,12 @@ async function actorRow(
   }
   const key = `${userId} ${sessionId}`;
   const hit = cache.get(key);
-  if (hit && hit.version === version) return hit.row;
+  if (hit && hit.version === version) return hit;
   // The version read before the query: a commit while it runs makes the entry stale.
   const [row] = await actorQuery(db).all({ userId, sessionId });
-  cache.set(key, { row, version });
-  return row;
+  const entry = { row, version };
+  cache.set(key, entry);
+  return entry;
 }
 
 /**
@@ -100,7 +103,7 @@ export async function liveActor(
   sessionId: string,
   now: Date,
 ): Promise<Actor> {
-  const row = await actorRow(db, userId, sessionId);
+  const { row, version } = await actorRow(db, userId, sessionId);
 
   if (!row || row.session_revoked_at !== null || row.session_expires_at <= now.toISOString()) {
     throw new ApiError(401, "session_revoked", "This session has ended; log in again.");
@@ -121,5 +124,6 @@ export async function liveActor(
     regionId: row.region_id,
     branchId: row.branch_id,
     sessionId,
+    version,
   };
 }

@@ -118,13 +118,27 @@ function decodeCursor(raw: string, ordering: string, keyCount: number): Cursor {
   ]);
 }
 
+/**
+ * `url` with `params` set (or deleted, for null), as `URL.searchParams` would
+ * write it; only the query is parsed (a whole URL parsed and re-serialised twice
+ * was 4% of a list request).
+ */
 function withParams(url: string, params: Record<string, string | null>): string {
-  const next = new URL(url);
+  const [rest, fragment] = splitAt(url, "#");
+  const [base, query] = splitAt(rest, "?");
+  const search = new URLSearchParams(query.slice(1));
   for (const [k, v] of Object.entries(params)) {
-    if (v === null) next.searchParams.delete(k);
-    else next.searchParams.set(k, v);
+    if (v === null) search.delete(k);
+    else search.set(k, v);
   }
-  return next.toString();
+  const serialized = search.toString();
+  return base + (serialized ? `?${serialized}` : "") + fragment;
+}
+
+/** `text` before the first `mark`, and from it on ("" without one). */
+function splitAt(text: string, mark: string): [string, string] {
+  const at = text.indexOf(mark);
+  return at < 0 ? [text, ""] : [text.slice(0, at), text.slice(at)];
 }
 
 /**

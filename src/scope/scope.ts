@@ -18,6 +18,12 @@ export type Actor = {
   regionId: string | null;
   branchId: string | null;
   sessionId: string;
+  /**
+   * The database's change version (change-version.ts) this actor was checked at,
+   * where there is one: the request's later reads may trust a cache that held at
+   * it instead of reading the version again.
+   */
+  version?: number;
 };
 
 type ScopeBase = { actor: Actor; tenantId: string };
