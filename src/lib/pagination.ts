@@ -220,15 +220,45 @@ type Plan = {
   cursor?: { seek: SQL | undefined };
 };
 
+type Sort = { keys: SQLiteColumn[]; descending: boolean; orderBy: SQL[] };
+const sorts = new WeakMap<Ordering, Map<string, Sort>>();
+
+/**
+ * The sort keys and ORDER BY of one of `ordering`'s names, built once (building
+ * them through drizzle on every request was 4% of a list's time). The names are
+ * the schema's enum, so the map stays small.
+ */
+function sortOf(ordering: Ordering, name: string): Sort {
+  let byName = sorts.get(ordering);
+  if (!byName) {
+    byName = new Map();
+    sorts.set(ordering, byName);
+  }
+  let sort = byName.get(name);
+  if (!sort) {
+    const descending = name.startsWith("-");
+    const field = descending ? name.slice(1) : name;
+    // The schemas allow only these names; anything else must not grow the map.
+    if (!Object.hasOwn(ordering.columns, field)) {
+      throw new ApiError(422, "validation_error", "Unknown ordering.", [
+        { path: ["ordering"], message: `Unknown ordering ${name}` },
+      ]);
+    }
+    const sortColumns = ordering.columns[field];
+    const keys = (Array.isArray(sortColumns) ? sortColumns : [sortColumns as SQLiteColumn])
+      .filter((column) => column !== ordering.id);
+    const direction = descending ? desc : asc;
+    const orderBy = [...keys.map((column) => direction(column)), direction(ordering.id)];
+    sort = { keys, descending, orderBy };
+    byName.set(name, sort);
+  }
+  return sort;
+}
+
 function planOf(requestUrl: string, query: PageQuery, ordering: Ordering): Plan {
   const size = Math.min(query.page_size ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
   const name = query.ordering ?? ordering.default;
-  const descending = name.startsWith("-");
-  const sortColumns = ordering.columns[descending ? name.slice(1) : name];
-  const keys = (Array.isArray(sortColumns) ? sortColumns : [sortColumns as SQLiteColumn])
-    .filter((column) => column !== ordering.id);
-  const direction = descending ? desc : asc;
-  const orderBy = [...keys.map((column) => direction(column)), direction(ordering.id)];
+  const { keys, descending, orderBy } = sortOf(ordering, name);
   const page = query.page ?? 1;
   const plan: Plan = {
     url: requestUrl,
