@@ -12,6 +12,7 @@ import { requireAuth, tenantScope } from "../auth/middleware.ts";
 import type { Database } from "../db/database.ts";
 import type { TenantScope } from "../scope/scope.ts";
 import type { AppEnv } from "./context.ts";
+import type { RowText } from "../db/json-rows.ts";
 import { isTextPage, type Page, pageJson, type PageQuery, type TextPage } from "./pagination.ts";
 import { type RequestMeta, requestMeta } from "./request-meta.ts";
 import {
@@ -86,7 +87,8 @@ export type CrudResource<
     run: Selector<[query: NoInfer<Q>, url: string], NoInfer<P> | TextPage<NoInfer<Row>>>;
   };
   create?: RouteDocs & { body: z.ZodType<C>; run: Service<[input: NoInfer<C>], NoInfer<Row>> };
-  get?: RouteDocs & { run: Selector<[id: string], NoInfer<Row>> };
+  /** Its row as an object, or as the JSON text SQLite wrote (answered as it is). */
+  get?: RouteDocs & { run: Selector<[id: string], NoInfer<Row> | RowText<NoInfer<Row>>> };
   update?: RouteDocs & {
     body: z.ZodType<U>;
     run: Service<[id: string, input: NoInfer<U>], NoInfer<Row>>;
@@ -172,7 +174,10 @@ export function crudRouter<
     });
     router.openapi(route, async (c) => {
       const { db } = c.get("deps");
-      return c.json(await get.run(db, tenantScope(c), c.req.valid("param").id), 200);
+      const found = await get.run(db, tenantScope(c), c.req.valid("param").id);
+      if (typeof found !== "string") return c.json(found, 200);
+      c.header("Content-Type", "application/json");
+      return c.body(found, 200);
     });
   }
   if (update) {

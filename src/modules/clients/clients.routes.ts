@@ -7,7 +7,7 @@ import {
   ListClientsQuerySchema,
   UpdateClientSchema,
 } from "./clients.schemas.ts";
-import { getClient, listClients } from "./clients.selectors.ts";
+import { getClientText, listClients } from "./clients.selectors.ts";
 import { createClient, setClientDeleted, updateClient } from "./clients.services.ts";
 
 export const clientsRouter = crudRouter({
@@ -24,7 +24,7 @@ export const clientsRouter = crudRouter({
     run: listClients,
   },
   create: { summary: "Create a client", body: CreateClientSchema, run: createClient },
-  get: { summary: "One live client", run: getClient },
+  get: { summary: "One live client", run: getClientText },
   update: {
     summary: "Change a client (a new branch_id moves it: branch_admin and up)",
     body: UpdateClientSchema,

@@ -2,7 +2,13 @@
 import { and, eq, gte, isNull, lte, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { cachedCount } from "../../db/count-cache.ts";
-import { preparedRows, preparedRowsText, selectRowTexts } from "../../db/json-rows.ts";
+import {
+  parseRow,
+  preparedRowsText,
+  preparedRowTexts,
+  type RowText,
+  selectRowTexts,
+} from "../../db/json-rows.ts";
 import { clients } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
@@ -128,15 +134,18 @@ export function listClients(
   });
 }
 
-/** One client in scope (live unless `withDeleted`), or 404. */
-export async function getClient(
+/**
+ * One client in scope (live unless `withDeleted`) as the JSON text SQLite wrote,
+ * or 404: the detail route answers it as it is.
+ */
+export async function getClientText(
   db: Database,
   scope: TenantScope,
   id: string,
   withDeleted = false,
-): Promise<Client> {
+): Promise<RowText<Client>> {
   if (!isUuid(id)) throw notFound("Client");
-  const [row] = await preparedRows(
+  const [text] = await preparedRowTexts(
     db,
     clients,
     `clients.get ${scope.level} ${withDeleted}`,
@@ -150,6 +159,16 @@ export async function getClient(
     }),
     { ...scopeArgs(scope), id },
   );
-  if (!row) throw notFound("Client");
-  return row;
+  if (!text) throw notFound("Client");
+  return text;
+}
+
+/** One client in scope (live unless `withDeleted`), or 404. */
+export async function getClient(
+  db: Database,
+  scope: TenantScope,
+  id: string,
+  withDeleted = false,
+): Promise<Client> {
+  return parseRow(await getClientText(db, scope, id, withDeleted));
 }
