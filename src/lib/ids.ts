@@ -9,7 +9,22 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** Fills a buffer with random bytes; the API always uses Web Crypto's. */
 export type RandomFill = (bytes: Uint8Array) => Uint8Array;
 
-const cryptoFill: RandomFill = (bytes) => crypto.getRandomValues(bytes);
+/**
+ * Web Crypto's bytes, drawn 4 KiB at a time: one call per id was 1.5 % of a
+ * request (every request has an id). Each id still gets fresh bytes of its own.
+ */
+const POOL_BYTES = 4096;
+const pool = new Uint8Array(POOL_BYTES);
+let poolAt = POOL_BYTES;
+const cryptoFill: RandomFill = (bytes) => {
+  if (poolAt + bytes.length > POOL_BYTES) {
+    crypto.getRandomValues(pool);
+    poolAt = 0;
+  }
+  bytes.set(pool.subarray(poolAt, poolAt + bytes.length));
+  poolAt += bytes.length;
+  return bytes;
+};
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
