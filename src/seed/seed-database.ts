@@ -23,7 +23,14 @@ import { users } from "../db/schema/index.ts";
 import { type BulkTenant, seedScaledClients } from "./bulk.ts";
 import { MARKETS, ORIGINS } from "./catalog.ts";
 import { buildClients, CLIENTS_PER_TENANT } from "./clients.ts";
-import { Fakers, SEED_REQUEST, type SeedActor, SeedRows, tenantContext } from "./context.ts";
+import {
+  Fakers,
+  SEED_REQUEST,
+  type SeedActor,
+  SeedRows,
+  type TenantContext,
+  tenantContext,
+} from "./context.ts";
 import { addScheduledNotifications, addTriggerNotifications } from "./notifications.ts";
 import { DAY_MS, mixSeed, SeedClock, SeedRandom } from "./random.ts";
 import { buildReference, type Reference } from "./reference.ts";
@@ -85,6 +92,7 @@ export async function seedDatabase(
   const counters = new Map<string, number>();
   const bulkTenants: BulkTenant[] = [];
   let firstScaledMs = 0;
+  const files = new PendingFiles(target.files);
   let lastLog = performance.now();
   for (let no = 1; no <= options.tenants; no++) {
     const ctx = tenantContext(
@@ -105,7 +113,7 @@ export async function seedDatabase(
     buildCasework(ctx, org, reference, plans);
     addTriggerNotifications(ctx, counters);
     await writeRows(target.run, ctx.rows.tables, maxParams);
-    for (const file of ctx.files) await target.files?.put(file.key, file.bytes, file.type);
+    for (const file of ctx.files) files.put(file);
     addCounts(counts, ctx.rows.counts());
     if (options.scale > 1) {
       bulkTenants.push(bulkTenantOf(MARKETS.indexOf(ctx.market), org, reference));
@@ -131,6 +139,7 @@ export async function seedDatabase(
     );
   }
 
+  const scheduledStarted = performance.now();
   const scheduled = await addScheduledNotifications(
     target,
     options.seed,
@@ -139,8 +148,42 @@ export async function seedDatabase(
     maxParams,
   );
   addCounts(counts, { notifications: scheduled });
-  log(`  scheduled notifications ${scheduled} (${seconds(started)})`);
+  log(`  scheduled notifications ${scheduled} (${seconds(scheduledStarted)})`);
+  if (target.files) {
+    const filesStarted = performance.now();
+    await files.done();
+    log(`  documents stored, ${seconds(filesStarted)} after the rows (${seconds(started)})`);
+  }
   return { counts, elapsedMs: performance.now() - started };
+}
+
+type SeedFile = TenantContext["files"][number];
+
+/**
+ * The documents' bytes, stored while the rows are written rather than one by one
+ * in between: a store on another thread (files-thread.ts) then writes them while
+ * SQLite holds this one. A failure is kept and raised at the end, not left
+ * unhandled.
+ */
+class PendingFiles {
+  private readonly puts: Promise<void>[] = [];
+  private failure: unknown = null;
+
+  constructor(private readonly store: SeedTarget["files"]) {}
+
+  put(file: SeedFile): void {
+    if (!this.store) return;
+    this.puts.push(
+      this.store.put(file.key, file.bytes, file.type).catch((error) => {
+        this.failure ??= error;
+      }),
+    );
+  }
+
+  async done(): Promise<void> {
+    await Promise.all(this.puts);
+    if (this.failure !== null) throw this.failure;
+  }
 }
 
 /** What the scaled generator needs to know of an agency. */
