@@ -812,11 +812,22 @@ export async function seedScaledClients(
     await run([{ sql: q.clientStream() }]);
     input.log(`  scaled client stream ${q.total.toLocaleString("en-US")} (${elapsed()})`);
     for (const [table, statement] of plan) {
-      // Rows arrive agency by agency in creation order, so every index of these
-      // tables (all led by tenant or by an append-only key) grows at a few hot
-      // pages per agency: cheaper than dropping and re-sorting them.
-      const [affected] = await run([{ sql: statement() }]);
-      counts[table] = affected;
+      // The table's indexes are dropped and built again after its rows, in the
+      // same transaction (so never missing). Rows arrive agency by agency in
+      // creation order, so each index grows at a few hot pages per agency, but
+      // a sorted build is still cheaper: at a million clients the clients
+      // statement took 34.1 s with its ten indexes kept, 25.8 s rebuilt (the two
+      // wide ones of migration 0010 take 2.0 and 2.6 s to build), the other
+      // tables 39.3 → 32.9 s. The primary key's index (a constraint) stays.
+      const indexes = await db.all<{ name: string; sql: string }>(
+        sql`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ${table} AND sql IS NOT NULL ORDER BY rowid`,
+      );
+      const affected = await run([
+        ...indexes.map((index) => ({ sql: `DROP INDEX "${index.name}"` })),
+        { sql: statement() },
+        ...indexes.map((index) => ({ sql: index.sql })),
+      ]);
+      counts[table] = affected[indexes.length];
       input.log(`  scaled ${table} ${counts[table].toLocaleString("en-US")} (${elapsed()})`);
     }
   } finally {
