@@ -15,6 +15,7 @@ import { calendarDate } from "./src/lib/fields.ts";
 import { openDatabase } from "./src/deno-deps.ts";
 import { threadFileStore } from "./src/seed/files-thread.ts";
 import { openForLoad } from "./src/seed/load-connection.ts";
+import { threadStager } from "./src/seed/stage-thread.ts";
 import { DEFAULT_REFERENCE_DATE, DEFAULT_SEED, seedDatabase } from "./src/seed/seed-database.ts";
 import { STAFF_EMAIL_DOMAIN, STAFF_PASSWORD } from "./src/seed/tenancy.ts";
 import { existingData, libsqlRunner, wipeDatabase, WRITE_ORDER } from "./src/seed/writer.ts";
@@ -141,14 +142,19 @@ if (!args.quiet) {
   );
 }
 const files = threadFileStore();
+// The scaled rows are made on a thread of their own; TEMP tables and ATTACH need
+// a local file (`--scale` above 1 requires one).
+const stager = options.scale > 1 ? threadStager() : undefined;
 let summary;
 try {
   summary = await seedDatabase({ db, run: libsqlRunner(client), files }, options, {
     passwords: scryptHasher(),
     log: args.quiet ? undefined : (line) => console.log(line),
+    stager,
   });
 } finally {
   files.close();
+  await stager?.close();
 }
 const closing = performance.now();
 await close();
