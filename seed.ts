@@ -12,7 +12,10 @@ import { scryptHasher } from "./src/auth/passwords.ts";
 import { loadConfig } from "./src/config.ts";
 import { isLocalFile } from "./src/db/libsql.ts";
 import { calendarDate } from "./src/lib/fields.ts";
-import { fileStoreOf, openDatabase } from "./src/deno-deps.ts";
+import { openDatabase } from "./src/deno-deps.ts";
+import { threadFileStore } from "./src/seed/files-thread.ts";
+import { openForLoad } from "./src/seed/load-connection.ts";
+import { threadStager } from "./src/seed/stage-thread.ts";
 import { DEFAULT_REFERENCE_DATE, DEFAULT_SEED, seedDatabase } from "./src/seed/seed-database.ts";
 import { STAFF_EMAIL_DOMAIN, STAFF_PASSWORD } from "./src/seed/tenancy.ts";
 import { existingData, libsqlRunner, wipeDatabase, WRITE_ORDER } from "./src/seed/writer.ts";
@@ -94,18 +97,24 @@ if (config.region.role !== "single") {
 }
 
 const started = performance.now();
-const { client, db } = await openDatabase(config);
-const local = isLocalFile(config.database.url);
-if (local) {
-  // A bulk load of a local file: skip fsyncs (a crashed seed is simply re-run
-  // with --reset), a 256 MiB page cache, reads through mmap (fewer syscalls),
-  // sorts and temporary tables in memory.
-  await client.execute("PRAGMA synchronous = OFF");
-  await client.execute("PRAGMA cache_size = -262144");
-  await client.execute("PRAGMA mmap_size = 8589934592");
-  await client.execute("PRAGMA temp_store = MEMORY");
-  // Index builds sort on a second thread.
-  await client.execute("PRAGMA threads = 2");
+// A plain file (not an embedded replica) gets the seed's own connection
+// (src/seed/load-connection.ts).
+const path = config.database.url.startsWith("file:") && !config.database.syncUrl
+  ? config.database.url.slice("file:".length)
+  : null;
+const folder = path ? path.slice(0, path.lastIndexOf("/") + 1) || "." : null;
+if (folder) await Deno.mkdir(folder, { recursive: true });
+const load = path ? await openForLoad(config.database.url) : null;
+const { client, db } = load ?? await openDatabase(config);
+
+/** Leaves a file in WAL mode and on disk: with fsyncs off, nothing was until now. */
+async function close(): Promise<void> {
+  if (!load || !path || !folder) return client.close();
+  await load.finish();
+  for (const name of [path, folder]) {
+    using file = await Deno.open(name, { read: true });
+    await file.sync();
+  }
 }
 
 const existing = await existingData(db);
@@ -115,11 +124,11 @@ if (existing.tenants + existing.users > 0) {
       `The database already has data (${existing.tenants} tenants, ${existing.users} users); nothing was changed.\n` +
         "Run `deno task seed --reset` to wipe it and seed again.",
     );
-    client.close();
+    await close();
     Deno.exit(0);
   }
   await wipeDatabase(db);
-  if (local) await client.execute("VACUUM");
+  if (isLocalFile(config.database.url)) await client.execute("VACUUM");
   console.log(
     `Wiped ${existing.tenants} tenants, ${existing.users} users and everything of theirs.`,
   );
@@ -132,12 +141,28 @@ if (!args.quiet) {
     })…`,
   );
 }
-const files = fileStoreOf(config);
-const summary = await seedDatabase({ db, run: libsqlRunner(client), files }, options, {
-  passwords: scryptHasher(),
-  log: args.quiet ? undefined : (line) => console.log(line),
-});
-client.close();
+const files = threadFileStore();
+// The scaled rows are made on a thread of their own; TEMP tables and ATTACH need
+// a local file (`--scale` above 1 requires one).
+const stager = options.scale > 1 ? threadStager() : undefined;
+let summary;
+try {
+  summary = await seedDatabase({ db, run: libsqlRunner(client), files }, options, {
+    passwords: scryptHasher(),
+    log: args.quiet ? undefined : (line) => console.log(line),
+    stager,
+  });
+} finally {
+  files.close();
+  await stager?.close();
+}
+const closing = performance.now();
+await close();
+if (!args.quiet) {
+  console.log(
+    `  closed and synced to disk (${((performance.now() - closing) / 1000).toFixed(1)} s)`,
+  );
+}
 
 const order = WRITE_ORDER.map(getTableName);
 const entries = Object.entries(summary.counts).sort(([a], [b]) =>

@@ -20,10 +20,17 @@
  */
 import type { PasswordHasher } from "../auth/passwords.ts";
 import { users } from "../db/schema/index.ts";
-import { type BulkTenant, seedScaledClients } from "./bulk.ts";
+import { type BulkTenant, seedScaledClients, type Stager, startScaledClients } from "./bulk.ts";
 import { MARKETS, ORIGINS } from "./catalog.ts";
 import { buildClients, CLIENTS_PER_TENANT } from "./clients.ts";
-import { Fakers, SEED_REQUEST, type SeedActor, SeedRows, tenantContext } from "./context.ts";
+import {
+  Fakers,
+  SEED_REQUEST,
+  type SeedActor,
+  SeedRows,
+  type TenantContext,
+  tenantContext,
+} from "./context.ts";
 import { addScheduledNotifications, addTriggerNotifications } from "./notifications.ts";
 import { DAY_MS, mixSeed, SeedClock, SeedRandom } from "./random.ts";
 import { buildReference, type Reference } from "./reference.ts";
@@ -51,6 +58,8 @@ export type SeedDeps = {
   passwords: PasswordHasher;
   /** Progress lines for long runs. */
   log?: (line: string) => void;
+  /** Where the scaled rows are made (bulk.ts); without one, on the target's connection. */
+  stager?: Stager;
 };
 
 export type SeedSummary = {
@@ -81,56 +90,41 @@ export async function seedDatabase(
   const staffHash = await deps.passwords.hash(STAFF_PASSWORD);
 
   const platformAdmin = await addPlatformAdmin(target, options, clock, adminHash, counts);
+  const shared = { seed: options.seed, clock, staffPasswordHash: staffHash, platformAdmin };
+  // The scaled tables start first: with a stager their rows are made on another
+  // thread while the agencies are written here.
+  const scaled = options.scale > 1
+    ? startScaledClients({
+      ...scaledTenants(shared, options.tenants),
+      seed: options.seed,
+      clock,
+      perTenant: CLIENTS_PER_TENANT * (options.scale - 1),
+      log: (line) => log(`${line.trimEnd()}`),
+    }, deps.stager)
+    : null;
   const fakers = new Fakers();
   const counters = new Map<string, number>();
-  const bulkTenants: BulkTenant[] = [];
-  let firstScaledMs = 0;
+  const files = new PendingFiles(target.files);
   let lastLog = performance.now();
   for (let no = 1; no <= options.tenants; no++) {
-    const ctx = tenantContext(
-      {
-        seed: options.seed,
-        clock,
-        fakers,
-        staffPasswordHash: staffHash,
-        platformAdmin,
-      },
-      no,
-      MARKETS,
-      LOCALES,
-    );
+    const ctx = tenantContext({ ...shared, fakers }, no, MARKETS, LOCALES);
     const org = buildOrganisation(ctx);
     const reference = buildReference(ctx, org);
     const plans = buildClients(ctx, org, reference, CLIENTS_PER_TENANT);
     buildCasework(ctx, org, reference, plans);
     addTriggerNotifications(ctx, counters);
     await writeRows(target.run, ctx.rows.tables, maxParams);
-    for (const file of ctx.files) await target.files?.put(file.key, file.bytes, file.type);
+    for (const file of ctx.files) files.put(file);
     addCounts(counts, ctx.rows.counts());
-    if (options.scale > 1) {
-      bulkTenants.push(bulkTenantOf(MARKETS.indexOf(ctx.market), org, reference));
-      firstScaledMs = Math.max(firstScaledMs, org.createdMs + 60 * DAY_MS);
-    }
     if (no === options.tenants || performance.now() - lastLog > 2000) {
       log(`  agencies ${no}/${options.tenants} (${seconds(started)})`);
       lastLog = performance.now();
     }
   }
 
-  if (options.scale > 1) {
-    addCounts(
-      counts,
-      await seedScaledClients(target, {
-        seed: options.seed,
-        clock,
-        tenants: bulkTenants,
-        perTenant: CLIENTS_PER_TENANT * (options.scale - 1),
-        firstMs: firstScaledMs,
-        log: (line) => log(`${line.trimEnd()}`),
-      }),
-    );
-  }
+  if (scaled) addCounts(counts, await seedScaledClients(target, scaled));
 
+  const scheduledStarted = performance.now();
   const scheduled = await addScheduledNotifications(
     target,
     options.seed,
@@ -139,8 +133,67 @@ export async function seedDatabase(
     maxParams,
   );
   addCounts(counts, { notifications: scheduled });
-  log(`  scheduled notifications ${scheduled} (${seconds(started)})`);
+  log(`  scheduled notifications ${scheduled} (${seconds(scheduledStarted)})`);
+  if (target.files) {
+    const filesStarted = performance.now();
+    await files.done();
+    log(`  documents stored, ${seconds(filesStarted)} after the rows (${seconds(started)})`);
+  }
   return { counts, elapsedMs: performance.now() - started };
+}
+
+type SeedFile = TenantContext["files"][number];
+
+/**
+ * The documents' bytes, stored while the rows are written rather than one by one
+ * in between: a store on another thread (files-thread.ts) then writes them while
+ * SQLite holds this one. A failure is kept and raised at the end, not left
+ * unhandled.
+ */
+class PendingFiles {
+  private readonly puts: Promise<void>[] = [];
+  private failure: unknown = null;
+
+  constructor(private readonly store: SeedTarget["files"]) {}
+
+  put(file: SeedFile): void {
+    if (!this.store) return;
+    this.puts.push(
+      this.store.put(file.key, file.bytes, file.type).catch((error) => {
+        this.failure ??= error;
+      }),
+    );
+  }
+
+  async done(): Promise<void> {
+    await Promise.all(this.puts);
+    if (this.failure !== null) throw this.failure;
+  }
+}
+
+/**
+ * What the scaled generator needs of every agency, before the agencies are
+ * built: each one's organisation and reference data again, from a context of its
+ * own (its randomness depends only on (seed, agency), so these are the ids and
+ * names the agency gets), and the earliest instant a scaled client may have.
+ */
+function scaledTenants(
+  shared: Omit<
+    TenantContext,
+    "no" | "rng" | "market" | "rows" | "notifications" | "files" | "fakers"
+  >,
+  count: number,
+): { tenants: BulkTenant[]; firstMs: number } {
+  const fakers = new Fakers();
+  const tenants: BulkTenant[] = [];
+  let firstMs = 0;
+  for (let no = 1; no <= count; no++) {
+    const ctx = tenantContext({ ...shared, fakers }, no, MARKETS, LOCALES);
+    const org = buildOrganisation(ctx);
+    tenants.push(bulkTenantOf(MARKETS.indexOf(ctx.market), org, buildReference(ctx, org)));
+    firstMs = Math.max(firstMs, org.createdMs + 60 * DAY_MS);
+  }
+  return { tenants, firstMs };
 }
 
 /** What the scaled generator needs to know of an agency. */

@@ -23,8 +23,10 @@ import { isUuid } from "../lib/ids.ts";
 import { localHub } from "../notifications/hub.ts";
 import { runScheduledNotifications } from "../notifications/scheduled.ts";
 import { ieltsOverall } from "./clients.ts";
+import type { Stager } from "./bulk.ts";
 import { dumpHash } from "./dump.ts";
 import { DEFAULT_REFERENCE_DATE, seedDatabase, type SeedOptions } from "./seed-database.ts";
+import { threadStager } from "./stage-thread.ts";
 import { STAFF_PASSWORD, staffLogins } from "./tenancy.ts";
 import { libsqlRunner } from "./writer.ts";
 
@@ -42,11 +44,12 @@ function options(overrides: Partial<SeedOptions> = {}): SeedOptions {
   };
 }
 
-async function seeded(overrides: Partial<SeedOptions> = {}) {
+async function seeded(overrides: Partial<SeedOptions> = {}, stager?: Stager) {
   const { client, db } = await openLibsql({ url: ":memory:" });
   await migrateDatabase(db);
   const summary = await seedDatabase({ db, run: libsqlRunner(client) }, options(overrides), {
     passwords: cheapHasher,
+    stager,
   });
   return { client, db, summary };
 }
@@ -314,6 +317,28 @@ Deno.test("the same seed gives identical data, scaled clients included; another 
   }
   assert.equal(hashes[0], hashes[1]);
   assert.notEqual(hashes[0], hashes[2]);
+});
+
+Deno.test("scaled rows staged on another thread are the rows made in place, in the same order", async () => {
+  const outcomes: string[][] = [];
+  for (const staged of [false, true]) {
+    const stager = staged ? threadStager() : undefined;
+    try {
+      const { client, db } = await seeded({ tenants: 2, scale: 3 }, stager);
+      const order: string[] = [await dumpHash(db)];
+      for (const table of ["clients", "client_notes", "visa_applications", "tasks"]) {
+        const rows = await db.all<{ id: string }>(
+          sql.raw(`SELECT id FROM ${table} ORDER BY rowid`),
+        );
+        order.push(rows.map((r) => r.id).join());
+      }
+      outcomes.push(order);
+      client.close();
+    } finally {
+      await stager?.close();
+    }
+  }
+  assert.deepEqual(outcomes[1], outcomes[0]);
 });
 
 Deno.test("an agency's data depends on the seed and its number, not on how many there are", async () => {

@@ -84,8 +84,11 @@ export type BatchRunner = (statements: Statement[]) => Promise<number[]>;
 export type SeedTarget = {
   db: Database;
   run: BatchRunner;
-  /** Where the seeded documents' bytes go; without one only their rows are written. */
-  files?: FileStore;
+  /**
+   * Where the seeded documents' bytes go; without one only their rows are written.
+   * Puts are not awaited one by one (see seed-database.ts).
+   */
+  files?: Pick<FileStore, "put">;
 };
 
 /** The batch runner of a libSQL client (embedded or remote). */

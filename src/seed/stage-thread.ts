@@ -1,0 +1,57 @@
+/**
+ * The Deno stager (bulk.ts {@link Stager}): a worker thread with its own libSQL
+ * connection makes each scaled table's rows into a file of its own, in a
+ * temporary folder, while the seed's thread writes and copies.
+ * @module
+ */
+import type { Stager } from "./bulk.ts";
+import type { Statement } from "./writer.ts";
+
+type Job = { dir: string; setup: Statement[]; selects: string[] };
+type Staged = { index: number; path: string } | { error: string };
+
+/**
+ * Memory-backed /dev/shm when there is one: the files are written once, read
+ * once and deleted, so a disk file system's journal is pure cost.
+ */
+function scratchRoot(): string | undefined {
+  try {
+    return Deno.statSync("/dev/shm").isDirectory ? "/dev/shm" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function threadStager(): Stager & { close(): Promise<void> } {
+  const worker = new Worker(new URL("./stage-worker.ts", import.meta.url), { type: "module" });
+  const dirs: string[] = [];
+  let fail = (_error: Error) => {};
+  worker.onerror = (event) => {
+    event.preventDefault();
+    fail(new Error(event.message));
+  };
+  return {
+    stage(setup, selects) {
+      const dir = Deno.makeTempDirSync({ dir: scratchRoot(), prefix: "leopard-seed-stage-" });
+      dirs.push(dir);
+      const waiting = selects.map(() => Promise.withResolvers<string>());
+      fail = (error) => waiting.forEach((w) => w.reject(error));
+      worker.onmessage = (event: MessageEvent<Staged>) => {
+        const staged = event.data;
+        if ("error" in staged) fail(new Error(staged.error));
+        else waiting[staged.index].resolve(staged.path);
+      };
+      worker.postMessage({ dir, setup, selects } satisfies Job);
+      // Awaited one by one: a failure must not go unhandled meanwhile.
+      for (const w of waiting) w.promise.catch(() => {});
+      return waiting.map((w) => w.promise);
+    },
+    discard: (path) => Deno.remove(path),
+    async close() {
+      worker.terminate();
+      for (const dir of dirs) await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+export type { Job, Staged };
