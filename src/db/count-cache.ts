@@ -4,9 +4,10 @@
  * page). The count of an unchanged set is cached under a key the caller derives
  * from everything its `where` depends on (so a hit builds no SQL at all):
  * - on the embedded file, an entry holds while the database's change version
- *   (change-version.ts) has not moved, so a count is never staler than a query.
- *   A list passes the version its request's actor was checked at (scope.ts),
- *   which is as fresh and saves reading it twice per request (11 µs of ~250);
+ *   (change-version.ts) has not moved. A list passes the version its request's
+ *   actor was checked at (scope.ts), which saves reading it twice per request
+ *   (11 µs of ~250): the count is then as of the request's start, and a commit
+ *   landing during the request shows in the rows before it shows in the count;
  * - elsewhere, every write of this instance goes through runBatch, which bumps the
  *   database's write generation and so drops every cached count at once, and a
  *   write made by another instance shows within COUNT_TTL_MS.

@@ -89,10 +89,13 @@ function listConditions(db: Database, scope: TenantScope, query: ListClientsQuer
     }
     return value;
   });
+  // Now, not in `where`: it also refuses deleted rows to those below branch_admin,
+  // and a shape's statement and counts are shared by every role of its level.
+  const deleted = deletedFilter(scope, query, clients.deleted_at);
   const where = () =>
     and(
       clientsInScope(scopePlaceholders(scope.level), db),
-      deletedFilter(scope, query, clients.deleted_at),
+      deleted,
       ...given.map(([name, , condition]) => condition(sql.placeholder(name))),
     );
   return { where, args, shape: shape.join(" ") };
