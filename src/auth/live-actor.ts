@@ -10,7 +10,7 @@ import { changeVersion } from "../db/change-version.ts";
 import type { Database } from "../db/database.ts";
 import { auth_sessions, tenants, users } from "../db/schema/index.ts";
 import { ApiError } from "../lib/errors.ts";
-import { Lru } from "../lib/lru.ts";
+import { lruPerOwner } from "../lib/lru.ts";
 import { placementOf } from "../scope/roles.ts";
 import type { Actor } from "../scope/scope.ts";
 
@@ -62,11 +62,11 @@ type ActorRow = Awaited<ReturnType<ReturnType<typeof buildActorQuery>["all"]>>[n
  * version, so the next request asks the database again. The rules below still
  * run on every request, against the injected clock.
  */
-const remembered = new WeakMap<
+const rememberedIn = lruPerOwner<
   Database,
-  Lru<string, { row: ActorRow | undefined; version: number }>
->();
-const MAX_REMEMBERED = 10_000;
+  string,
+  { row: ActorRow | undefined; version: number }
+>(10_000);
 
 async function actorRow(
   db: Database,
@@ -77,11 +77,7 @@ async function actorRow(
   if (version === undefined) {
     return { row: (await actorQuery(db).all({ userId, sessionId }))[0], version };
   }
-  let cache = remembered.get(db);
-  if (!cache) {
-    cache = new Lru(MAX_REMEMBERED);
-    remembered.set(db, cache);
-  }
+  const cache = rememberedIn(db);
   const key = `${userId} ${sessionId}`;
   const hit = cache.get(key);
   if (hit && hit.version === version) return hit;

@@ -6,7 +6,7 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { AppConfig } from "../config.ts";
 import { uuidv7 } from "../lib/ids.ts";
-import { Lru } from "../lib/lru.ts";
+import { lruPerOwner } from "../lib/lru.ts";
 import type { Role } from "../scope/roles.ts";
 import type { SigningKeys } from "./keys.ts";
 
@@ -48,8 +48,9 @@ export async function signAccessToken(
 export type TokenProblem = { code: "token_expired" | "invalid_token"; message: string };
 
 /** Verified tokens, per key set: the signature check was 7 % of a list request. */
-const verified = new WeakMap<SigningKeys, Lru<string, { claims: AccessClaims; exp: number }>>();
-const MAX_VERIFIED = 10_000;
+const verifiedFor = lruPerOwner<SigningKeys, string, { claims: AccessClaims; exp: number }>(
+  10_000,
+);
 
 /**
  * Verifies signature (EdDSA only: `alg: none` and HMAC confusion are refused),
@@ -65,11 +66,7 @@ export async function verifyAccessToken(
   config: AppConfig,
   now: Date,
 ): Promise<AccessClaims | TokenProblem> {
-  let cache = verified.get(keys);
-  if (!cache) {
-    cache = new Lru(MAX_VERIFIED);
-    verified.set(keys, cache);
-  }
+  const cache = verifiedFor(keys);
   const seconds = Math.floor(now.getTime() / 1000);
   const known = cache.get(token);
   if (known) {

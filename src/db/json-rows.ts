@@ -13,7 +13,7 @@
  */
 import { getTableColumns, getTableName, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { Lru } from "../lib/lru.ts";
+import { lruPerOwner } from "../lib/lru.ts";
 import type { Database } from "./database.ts";
 
 const projections = new WeakMap<SQLiteTable, SQL>();
@@ -127,15 +127,11 @@ export async function selectRows<T extends SQLiteTable>(
 }
 
 type Prepared = { values: (args: Record<string, unknown>) => Promise<unknown[][]> };
-const prepared = new WeakMap<Database, Lru<string, Prepared>>();
+const preparedIn = lruPerOwner<Database, string, Prepared>(MAX_PREPARED);
 
 /** The statement prepared for `key` on `db`, built by `build` the first time. */
 function preparedFor(db: Database, key: string, build: () => Prepared): Prepared {
-  let statements = prepared.get(db);
-  if (!statements) {
-    statements = new Lru(MAX_PREPARED);
-    prepared.set(db, statements);
-  }
+  const statements = preparedIn(db);
   let statement = statements.get(key);
   if (!statement) {
     statement = build();

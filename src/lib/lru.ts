@@ -34,3 +34,19 @@ export class Lru<K, V> {
     return this.#entries.size;
   }
 }
+
+/**
+ * One {@link Lru} of at most `max` entries per owner (a database, a key set),
+ * made on first use and dropped with its owner.
+ */
+export function lruPerOwner<O extends object, K, V>(max: number): (owner: O) => Lru<K, V> {
+  const caches = new WeakMap<O, Lru<K, V>>();
+  return (owner) => {
+    let cache = caches.get(owner);
+    if (!cache) {
+      cache = new Lru(max);
+      caches.set(owner, cache);
+    }
+    return cache;
+  };
+}
