@@ -11,7 +11,7 @@ import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { scryptHasher } from "../auth/passwords.ts";
 import { DEFAULT_REFERENCE_DATE, seedDatabase } from "../seed/seed-database.ts";
 import { libsqlRunner } from "../seed/writer.ts";
-import { preparedRows, preparedRowsText, selectRows } from "./json-rows.ts";
+import { parseRow, preparedRowsText, preparedRowTexts, selectRows } from "./json-rows.ts";
 import { openLibsql } from "./libsql.ts";
 import { migrateDatabase } from "./migrate.ts";
 import * as schema from "./schema/index.ts";
@@ -72,12 +72,12 @@ Deno.test("json rows: every table of a seeded database reads as drizzle reads it
     assert.ok(tenants.length >= 2);
     for (const tenant of [...tenants, ...tenants]) {
       assert.deepEqual(
-        await preparedRows(db, clients, "test by tenant", () => ({
+        (await preparedRowTexts(db, clients, "test by tenant", () => ({
           where: eq(clients.tenant_id, sql.placeholder("tenant")),
           orderBy,
           limit: 7,
           offset: 2,
-        }), { tenant }),
+        }), { tenant })).map(parseRow),
         await db.select().from(clients).where(eq(clients.tenant_id, tenant)).orderBy(...orderBy)
           .limit(7).offset(2),
       );

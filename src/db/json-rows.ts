@@ -183,13 +183,3 @@ export async function preparedRowsText<T extends SQLiteTable>(
   const joined = (await statement.values(args))[0][0] as string | null;
   return joined ?? "";
 }
-/** {@link preparedRowTexts}, parsed. */
-export async function preparedRows<T extends SQLiteTable>(
-  db: Database,
-  table: T,
-  key: string,
-  query: () => RowQuery,
-  args: Record<string, unknown>,
-): Promise<T["$inferSelect"][]> {
-  return parseAll(await preparedRowTexts(db, table, key, query, args));
-}

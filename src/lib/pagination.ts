@@ -213,7 +213,6 @@ type Plan = {
   /** The ordering's name, as a cursor carries it. */
   name: string;
   keys: SQLiteColumn[];
-  descending: boolean;
   orderBy: SQL[];
   page: number;
   offset: number;
@@ -265,7 +264,6 @@ function planOf(requestUrl: string, query: PageQuery, ordering: Ordering): Plan 
     size,
     name,
     keys,
-    descending,
     orderBy,
     page,
     offset: (page - 1) * size,
