@@ -7,14 +7,16 @@
  *
  * The projection is derived from the drizzle table, once: the parsed rows have the
  * keys, order and types of `db.select().from(table)` (booleans as booleans, JSON
- * columns as values), so callers keep the table's row type. A column kind with no
- * JSON form here fails at the first query, not silently.
+ * columns as values) less its generated columns (row-columns.ts), so callers keep
+ * the table's row type. A column kind with no JSON form here fails at the first
+ * query, not silently.
  * @module
  */
-import { getTableColumns, getTableName, type Placeholder, type SQL, sql } from "drizzle-orm";
+import { getTableName, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import { lruPerOwner } from "../lib/lru.ts";
 import type { Database } from "./database.ts";
+import { rowColumns, type RowOf } from "./row-columns.ts";
 
 const projections = new WeakMap<SQLiteTable, SQL>();
 /** Keys are shapes, not values, so few; the bound only guards against a caller's mistake. */
@@ -44,7 +46,7 @@ export function rowJson(table: SQLiteTable): SQL {
   let projection = projections.get(table);
   if (!projection) {
     const tableName = getTableName(table);
-    const pairs = Object.entries(getTableColumns(table)).map(([key, column]) =>
+    const pairs = rowColumns(table).map(([key, column]) =>
       `'${key}', ${jsonValue(tableName, column)}`
     );
     projection = sql.raw(`json_object(${pairs.join(", ")})`);
@@ -112,7 +114,7 @@ export async function selectRowTexts<T extends SQLiteTable>(
   table: T,
   query: RowQuery = {},
   args: Record<string, unknown> = {},
-): Promise<RowText<T["$inferSelect"]>[]> {
+): Promise<RowText<RowOf<T>>[]> {
   return textsOf(await rowsQuery(db, table, query).values(args));
 }
 
@@ -122,7 +124,7 @@ export async function selectRows<T extends SQLiteTable>(
   table: T,
   query: RowQuery = {},
   args: Record<string, unknown> = {},
-): Promise<T["$inferSelect"][]> {
+): Promise<RowOf<T>[]> {
   return parseAll(await selectRowTexts(db, table, query, args));
 }
 
@@ -152,7 +154,7 @@ export async function preparedRowTexts<T extends SQLiteTable>(
   key: string,
   query: () => RowQuery,
   args: Record<string, unknown>,
-): Promise<RowText<T["$inferSelect"]>[]> {
+): Promise<RowText<RowOf<T>>[]> {
   const statement = preparedFor(db, key, () => rowsQuery(db, table, query()).prepare());
   return textsOf(await statement.values(args));
 }
@@ -171,7 +173,7 @@ export async function preparedRowsText<T extends SQLiteTable>(
   key: string,
   query: () => RowQuery,
   args: Record<string, unknown>,
-): Promise<RowsText<T["$inferSelect"]>> {
+): Promise<RowsText<RowOf<T>>> {
   const statement = preparedFor(db, `${key} joined`, () => {
     const rows = rowsQuery(db, table, query()).as("rows");
     // One row, and LIMIT 1 says so: embedded-reads.ts reads it with libSQL's get,

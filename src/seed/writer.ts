@@ -8,10 +8,11 @@
  * @module
  */
 import type { Client, InValue } from "@libsql/client";
-import { getTableColumns, getTableName, sql } from "drizzle-orm";
+import { getTableName, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { runBatch } from "../db/batch.ts";
 import type { Database } from "../db/database.ts";
+import { rowColumns } from "../db/row-columns.ts";
 import type { FileStore } from "../files/file-store.ts";
 import {
   agents,
@@ -107,7 +108,7 @@ export function insertStatements(
   rows: Row[],
   maxParams = DEFAULT_MAX_PARAMS,
 ): Statement[] {
-  const columns = Object.entries(getTableColumns(table));
+  const columns = rowColumns(table);
   const head = `INSERT INTO ${quote(getTableName(table))} (${
     columns.map(([, c]) => quote(c.name)).join(", ")
   }) VALUES `;

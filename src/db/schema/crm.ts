@@ -2,6 +2,7 @@
  * The agency's daily records: referral agents and clients.
  * @module
  */
+import { sql } from "drizzle-orm";
 import { type AnySQLiteColumn, index, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { idColumn, lifecycleColumns, softDeleteColumns } from "./columns.ts";
 import { branches, tenants, users } from "./tenancy.ts";
@@ -34,13 +35,15 @@ export const agents = sqliteTable("agents", {
   index("agents_branch_idx").on(t.branch_id, t.deleted_at, t.created_at),
 ]);
 
-/** What a client list tests besides its scope: `status=` and the `search=` fields. */
-const searchedColumns = (
-  t: Record<
-    "status" | "first_name" | "last_name" | "email" | "phone" | "passport_number",
-    AnySQLiteColumn
-  >,
-) => [t.status, t.first_name, t.last_name, t.email, t.phone, t.passport_number];
+/**
+ * The fields `search=` looks in, as one text: one LIKE on one indexed value
+ * instead of five. Unit separators (U+001F) keep a term within one field unless it
+ * holds one itself. VIRTUAL, so adding it rewrote no row; an index holds its value.
+ */
+const SEARCH_TEXT = sql.raw(
+  ["first_name", "last_name", "email", "phone", "passport_number"]
+    .map((name) => `coalesce("${name}", '')`).join(" || char(31) || "),
+);
 
 export const clients = sqliteTable("clients", {
   id: idColumn(),
@@ -65,28 +68,50 @@ export const clients = sqliteTable("clients", {
   lead_source: text("lead_source", { enum: LEAD_SOURCES }).notNull().default("walk_in"),
   ...lifecycleColumns(),
   ...softDeleteColumns(),
+  search_text: text("search_text").generatedAlwaysAs(SEARCH_TEXT, { mode: "virtual" }),
 }, (t) => [
   // The two scope indexes (a tenant's clients; a branch's, which a region's are a
   // few of) also carry what `search=` and `status=` test, so a search walks the
-  // scope in the index alone and reads only the rows it answers: a consultant's
-  // search over 2,614 clients went from 2.67 to 0.81 ms in SQLite, its count from
-  // 2.50 to 0.66 ms.
+  // scope in the index alone and reads only the rows it answers. Led by tenant_id
+  // so that, without ANALYZE statistics, the planner prefers the branch one over
+  // the tenant one when a branch or assignee is also named.
   index("clients_tenant_created_idx").on(
     t.tenant_id,
     t.deleted_at,
     t.created_at,
     t.id,
-    ...searchedColumns(t),
+    t.status,
+    t.search_text,
   ),
-  // Led by tenant_id so that, without ANALYZE statistics, the planner prefers them
-  // over clients_tenant_created_idx when a branch or assignee is also named.
   index("clients_tenant_branch_created_idx").on(
     t.tenant_id,
     t.branch_id,
     t.deleted_at,
     t.created_at,
     t.id,
-    ...searchedColumns(t),
+    t.status,
+    t.search_text,
+  ),
+  // `status=`, the list filter staff use most, with the scope equal before it: the
+  // list walks only that status's clients, already in created order: a
+  // consultant's `search=` with `status=active` walks 1,117 entries, not 2,614,
+  // with one LIKE each, not five (575 → 220 µs in SQLite at 1 M clients).
+  index("clients_tenant_status_idx").on(
+    t.tenant_id,
+    t.deleted_at,
+    t.status,
+    t.created_at,
+    t.id,
+    t.search_text,
+  ),
+  index("clients_tenant_branch_status_idx").on(
+    t.tenant_id,
+    t.branch_id,
+    t.deleted_at,
+    t.status,
+    t.created_at,
+    t.id,
+    t.search_text,
   ),
   index("clients_tenant_assigned_idx").on(
     t.tenant_id,
@@ -95,7 +120,6 @@ export const clients = sqliteTable("clients", {
     t.created_at,
     t.id,
   ),
-  index("clients_tenant_status_idx").on(t.tenant_id, t.status, t.created_at),
   index("clients_tenant_visa_expiry_idx").on(t.tenant_id, t.visa_expiry_date),
   index("clients_tenant_passport_expiry_idx").on(t.tenant_id, t.passport_expiry_date),
   index("clients_tenant_last_name_idx").on(t.tenant_id, t.last_name, t.id),

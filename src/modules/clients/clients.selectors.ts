@@ -33,14 +33,6 @@ const ordering: Ordering = {
 /** Instants are stored as `toISOString()` text; normalise a filter to compare as text. */
 const instant = (value: string) => new Date(value).toISOString();
 
-const SEARCHED = [
-  clients.first_name,
-  clients.last_name,
-  clients.email,
-  clients.phone,
-  clients.passport_number,
-];
-
 /** The filters of a client list: its query field, the value bound, the condition on it. */
 const FILTERS: [
   keyof ListClientsQuery,
@@ -65,7 +57,7 @@ const FILTERS: [
     (q) => q.created_before && instant(q.created_before),
     (p) => lte(clients.created_at, p),
   ],
-  ["search", (q) => searchPattern(q.search), (p) => matchesPattern(p, SEARCHED)],
+  ["search", (q) => searchPattern(q.search), (p) => matchesPattern(p, [clients.search_text])],
 ];
 
 /**

@@ -902,11 +902,34 @@ Deno.test("clients: list filters, search and ordering", async (s) => {
       ["E1234", [c3]],
       ["brien", [c4, c5]],
       ["nobody-by-this-name", []],
+      // One field at a time: the end of one and the start of the next are not a match.
+      ["ashakarki", []],
+      ["karkiasha", []],
     ];
     for (const [term, rows] of cases) {
       const res = await list(`search=${encodeURIComponent(term)}`);
       assert.deepEqual(idsOf(res), ids(...rows), term);
     }
+    const [row] = results(await list("search=asha"));
+    assert.equal(row.search_text, undefined, "the searched text is not part of a client");
+  });
+
+  await s.step("search with status=, and after an edit of a searched field", async () => {
+    assert.deepEqual(idsOf(await list("search=example&status=active")), ids(c1, c3));
+    assert.deepEqual(idsOf(await list("search=example&status=prospect")), ids(c2));
+    assert.deepEqual(idsOf(await list("status=active&search=bikash")), []);
+    const res = await call(t, "PATCH", `${BASE}/${c2.id}`, {
+      ...admin,
+      body: { last_name: "Gurung", status: "active" },
+    });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(idsOf(await list("search=shrestha")), []);
+    assert.deepEqual(idsOf(await list("search=gurung&status=active")), ids(c2));
+    const back = await call(t, "PATCH", `${BASE}/${c2.id}`, {
+      ...admin,
+      body: { last_name: "Shrestha", status: "prospect" },
+    });
+    assert.equal(back.status, 200, back.text);
   });
 
   await s.step("% and _ in a search term match themselves", async () => {
