@@ -24,15 +24,22 @@ export const deletedQueryFields = {
   only_deleted: flag.openapi({ description: "List only soft-deleted rows (branch_admin and up)." }),
 };
 
-/** The deleted_at condition a list asked for, after checking the caller may ask. */
-export function deletedFilter(
-  scope: Scope,
-  query: { include_deleted?: boolean; only_deleted?: boolean },
-  deletedAt: SQLiteColumn,
-): SQL | undefined {
+type DeletedQuery = { include_deleted?: boolean; only_deleted?: boolean };
+
+/** Refuses a list of deleted rows to a caller below branch_admin (403). */
+export function requireDeletedListRights(scope: Scope, query: DeletedQuery): void {
   if (query.only_deleted || query.include_deleted) {
     requireBranchAdminOrAbove(scope, "list deleted records");
   }
+}
+
+/** The deleted_at condition a list asked for, after checking the caller may ask. */
+export function deletedFilter(
+  scope: Scope,
+  query: DeletedQuery,
+  deletedAt: SQLiteColumn,
+): SQL | undefined {
+  requireDeletedListRights(scope, query);
   if (query.only_deleted) return isNotNull(deletedAt);
   if (query.include_deleted) return undefined;
   return isNull(deletedAt);

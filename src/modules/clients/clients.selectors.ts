@@ -14,7 +14,7 @@ import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { type Ordering, paginateTexts } from "../../lib/pagination.ts";
 import { matchesPattern, searchPattern } from "../../lib/search.ts";
-import { deletedFilter } from "../../lib/soft-delete.ts";
+import { deletedFilter, requireDeletedListRights } from "../../lib/soft-delete.ts";
 import { clientsInScope, scopeArgs, scopePlaceholders } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { Client, ListClientsQuery } from "./clients.schemas.ts";
@@ -81,13 +81,13 @@ function listConditions(db: Database, scope: TenantScope, query: ListClientsQuer
     }
     return value;
   });
-  // Now, not in `where`: it also refuses deleted rows to those below branch_admin,
-  // and a shape's statement and counts are shared by every role of its level.
-  const deleted = deletedFilter(scope, query, clients.deleted_at);
+  // The rights check now, not in `where`: a shape's statement and counts are
+  // shared by every role of its level (so by a consultant and a branch_admin).
+  requireDeletedListRights(scope, query);
   const where = () =>
     and(
       clientsInScope(scopePlaceholders(scope.level), db),
-      deleted,
+      deletedFilter(scope, query, clients.deleted_at),
       ...given.map(([name, , condition]) => condition(sql.placeholder(name))),
     );
   return { where, args, shape: shape.join(" ") };
