@@ -1,7 +1,7 @@
 /**
  * The columns a row carries. A generated column (clients.search_text) is the
  * database's own key for an index: SQLite computes it, nothing writes it, and no
- * answer, audit entry or seed shows it.
+ * answer or audit entry shows it.
  * @module
  */
 import { getTableColumns } from "drizzle-orm";

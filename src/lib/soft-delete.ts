@@ -33,6 +33,13 @@ export function requireDeletedListRights(scope: Scope, query: DeletedQuery): voi
   }
 }
 
+/** The deleted_at condition a list asked for; the caller has checked the rights. */
+export function deletedCondition(query: DeletedQuery, deletedAt: SQLiteColumn): SQL | undefined {
+  if (query.only_deleted) return isNotNull(deletedAt);
+  if (query.include_deleted) return undefined;
+  return isNull(deletedAt);
+}
+
 /** The deleted_at condition a list asked for, after checking the caller may ask. */
 export function deletedFilter(
   scope: Scope,
@@ -40,9 +47,7 @@ export function deletedFilter(
   deletedAt: SQLiteColumn,
 ): SQL | undefined {
   requireDeletedListRights(scope, query);
-  if (query.only_deleted) return isNotNull(deletedAt);
-  if (query.include_deleted) return undefined;
-  return isNull(deletedAt);
+  return deletedCondition(query, deletedAt);
 }
 
 /** A table that can be soft-deleted. */

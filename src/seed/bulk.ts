@@ -870,9 +870,9 @@ export async function seedScaledClients(
       // same transaction (so never missing). Rows arrive agency by agency in
       // creation order, so each index grows at a few hot pages per agency, but
       // a sorted build is still cheaper: at a million clients the clients
-      // statement took 34.1 s with its ten indexes kept, 25.8 s rebuilt (the two
-      // wide ones of migration 0010 take 2.0 and 2.6 s to build), the other
-      // tables 39.3 → 32.9 s. The primary key's index (a constraint) stays.
+      // statement took 34.1 s with its ten indexes kept, 25.8 s rebuilt, the
+      // other tables 39.3 → 32.9 s (migration 0011's four search_text indexes
+      // take 3–4 s each). The primary key's index (a constraint) stays.
       const indexes = await db.all<{ name: string; sql: string }>(
         sql`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ${table} AND sql IS NOT NULL ORDER BY rowid`,
       );

@@ -38,7 +38,10 @@ export const agents = sqliteTable("agents", {
 /**
  * The fields `search=` looks in, as one text: one LIKE on one indexed value
  * instead of five. Unit separators (U+001F) keep a term within one field unless it
- * holds one itself. VIRTUAL, so adding it rewrote no row; an index holds its value.
+ * holds one itself (clients.schemas.ts refuses such a term). VIRTUAL, so adding it
+ * rewrote no row; an index holds its value. drizzle-kit 0.31 copies generated
+ * columns when a migration rebuilds a table (drizzle-orm#5241): a migration that
+ * rebuilds clients must leave search_text out of its INSERT … SELECT by hand.
  */
 const SEARCH_TEXT = sql.raw(
   ["first_name", "last_name", "email", "phone", "passport_number"]
@@ -72,9 +75,9 @@ export const clients = sqliteTable("clients", {
 }, (t) => [
   // The two scope indexes (a tenant's clients; a branch's, which a region's are a
   // few of) also carry what `search=` and `status=` test, so a search walks the
-  // scope in the index alone and reads only the rows it answers. Led by tenant_id
-  // so that, without ANALYZE statistics, the planner prefers the branch one over
-  // the tenant one when a branch or assignee is also named.
+  // scope in the index alone and reads only the rows it answers. With no ANALYZE
+  // statistics the planner takes the one whose equal columns the query names most
+  // (a branch's over the tenant's).
   index("clients_tenant_created_idx").on(
     t.tenant_id,
     t.deleted_at,

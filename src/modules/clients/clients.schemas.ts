@@ -102,9 +102,13 @@ export const ListClientsQuerySchema = z.object({
   }),
   created_after: z.iso.datetime().optional().openapi({ example: "2026-01-01T00:00:00Z" }),
   created_before: z.iso.datetime().optional(),
-  search: z.string().max(100).optional().openapi({
-    description: "Matches first or last name, email, phone or passport number.",
-  }),
+  search: z.string().max(100)
+    // search_text separates its fields with U+001F: a term holding a control
+    // character could match across them, so none is taken.
+    .regex(/^[^\u0000-\u001f\u007f]*$/, "search must not contain control characters.")
+    .optional().openapi({
+      description: "Matches first or last name, email, phone or passport number.",
+    }),
 });
 export type ListClientsQuery = z.infer<typeof ListClientsQuerySchema>;
 

@@ -14,7 +14,7 @@ import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
 import { type Ordering, paginateTexts } from "../../lib/pagination.ts";
 import { matchesPattern, searchPattern } from "../../lib/search.ts";
-import { deletedFilter, requireDeletedListRights } from "../../lib/soft-delete.ts";
+import { deletedCondition, requireDeletedListRights } from "../../lib/soft-delete.ts";
 import { clientsInScope, scopeArgs, scopePlaceholders } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { Client, ListClientsQuery } from "./clients.schemas.ts";
@@ -87,7 +87,7 @@ function listConditions(db: Database, scope: TenantScope, query: ListClientsQuer
   const where = () =>
     and(
       clientsInScope(scopePlaceholders(scope.level), db),
-      deletedFilter(scope, query, clients.deleted_at),
+      deletedCondition(query, clients.deleted_at),
       ...given.map(([name, , condition]) => condition(sql.placeholder(name))),
     );
   return { where, args, shape: shape.join(" ") };

@@ -912,6 +912,10 @@ Deno.test("clients: list filters, search and ordering", async (s) => {
     }
     const [row] = results(await list("search=asha"));
     assert.equal(row.search_text, undefined, "the searched text is not part of a client");
+    // The fields are joined by U+001F: a term holding it would match every client.
+    for (const term of ["\u001f", "asha\u001fkarki", "a\u0000"]) {
+      assertError(await list(`search=${encodeURIComponent(term)}`), 422, "validation_error");
+    }
   });
 
   await s.step("search with status=, and after an edit of a searched field", async () => {
