@@ -105,7 +105,7 @@ export const ListClientsQuerySchema = z.object({
   search: z.string().max(100)
     // search_text separates its fields with U+001F: a term holding a control
     // character could match across them, so none is taken.
-    .regex(/^[^\u0000-\u001f\u007f]*$/, "search must not contain control characters.")
+    .regex(/^\P{Cc}*$/u, "search must not contain control characters.")
     .optional().openapi({
       description: "Matches first or last name, email, phone or passport number.",
     }),
