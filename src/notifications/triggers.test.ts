@@ -324,6 +324,25 @@ Deno.test("scheduled job: due reminders and expiring visas and passports, once e
     assert.ok(notice, "the consultant was not told");
   });
 
+  await s.step("a reminder given to someone else after it was told is told to them", async () => {
+    const reminder = await created(t, consultant, "/reminders", {
+      client_id: soon.id,
+      date: "2026-11-19",
+      message: "Book the biometrics",
+    });
+    assert.equal((await run()).created.reminder_due, 1);
+    assert.equal((await run()).created.reminder_due, 0);
+    await patched(t, w.tokens.regionManager, `/reminders/${reminder.id}`, {
+      assigned_to: w.users.regionManager.id,
+    });
+    assert.equal((await run()).created.reminder_due, 1);
+    const told = (await t.db.select().from(notifications)).filter((n) =>
+      n.meta.reminder_id === reminder.id
+    ).map((n) => n.recipient_id).sort();
+    assert.deepEqual(told, [w.users.consultant.id, w.users.regionManager.id].sort());
+    assert.equal((await run()).created.reminder_due, 0);
+  });
+
   await s.step("each tenant's own notice window applies", async () => {
     const settings = await call(t, "PATCH", "/api/v1/tenants/current", {
       token: w.tokens.superAdminB,
