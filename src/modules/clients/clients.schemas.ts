@@ -107,7 +107,8 @@ export const ListClientsQuerySchema = z.object({
     // character could match across them, so none is taken.
     .regex(/^\P{Cc}*$/u, "search must not contain control characters.")
     .optional().openapi({
-      description: "Matches first or last name, email, phone or passport number.",
+      description:
+        "Matches first or last name, email, phone or passport number (any case, within one field); no control characters.",
     }),
 });
 export type ListClientsQuery = z.infer<typeof ListClientsQuerySchema>;
