@@ -11,6 +11,7 @@ import { createRoute, type OpenAPIHono, type z } from "@hono/zod-openapi";
 import { requireAuth, tenantScope } from "../auth/middleware.ts";
 import type { Database } from "../db/database.ts";
 import type { TenantScope } from "../scope/scope.ts";
+import type { Context } from "hono";
 import type { AppEnv } from "./context.ts";
 import type { RowText } from "../db/json-rows.ts";
 import { isTextPage, type Page, pageJson, type PageQuery, type TextPage } from "./pagination.ts";
@@ -97,6 +98,12 @@ export type CrudResource<
   restore?: RouteDocs & { run: Service<[id: string], NoInfer<Row>> };
 };
 
+/** A 200 whose body is JSON text SQLite already wrote (json-rows.ts), sent as it is. */
+function jsonText(c: Context<AppEnv>, text: string): Response {
+  c.header("Content-Type", "application/json");
+  return c.body(text, 200);
+}
+
 /**
  * The router of one resource. Its return type is spelled out, as for the client
  * sub-resources: inferring the route schema of a generic router is what makes the
@@ -135,9 +142,7 @@ export function crudRouter<
     router.openapi(route, async (c) => {
       const { db } = c.get("deps");
       const page = await list.run(db, tenantScope(c), c.req.valid("query"), c.req.url);
-      if (!isTextPage<Row>(page)) return c.json(page, 200);
-      c.header("Content-Type", "application/json");
-      return c.body(pageJson(page), 200);
+      return isTextPage<Row>(page) ? jsonText(c, pageJson(page)) : c.json(page, 200);
     });
   }
   if (create) {
@@ -175,9 +180,7 @@ export function crudRouter<
     router.openapi(route, async (c) => {
       const { db } = c.get("deps");
       const found = await get.run(db, tenantScope(c), c.req.valid("param").id);
-      if (typeof found !== "string") return c.json(found, 200);
-      c.header("Content-Type", "application/json");
-      return c.body(found, 200);
+      return typeof found === "string" ? jsonText(c, found) : c.json(found, 200);
     });
   }
   if (update) {
