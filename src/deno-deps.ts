@@ -57,8 +57,8 @@ export async function openDatabase(
 }
 
 /** Uploaded files: an S3-compatible store when configured, else FILES_DIR. */
-export function fileStoreOf(config: Config): FileStore {
-  return config.s3 ? s3FileStore(config.s3) : localFileStore(config.filesDir);
+export function fileStoreOf(config: Config, local: { blocking?: boolean } = {}): FileStore {
+  return config.s3 ? s3FileStore(config.s3) : localFileStore(config.filesDir, local);
 }
 
 /**

@@ -5,13 +5,26 @@
  */
 import type { FileStore } from "./file-store.ts";
 
-export function localFileStore(dir: string): FileStore {
+/**
+ * `blocking` puts with the synchronous calls, for a caller on a thread of its own
+ * (the seed's document writer): each asynchronous call is a round trip to a
+ * thread pool, four times the CPU (5,000 small files: 1.1 s against 0.25 s of
+ * this machine's CPU). A server's put must not hold its event loop, so it awaits.
+ */
+export function localFileStore(dir: string, { blocking = false } = {}): FileStore {
   const pathOf = (key: string) => `${dir}/${key}`;
   return {
     async put(key, bytes) {
       const path = pathOf(key);
-      await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+      const folder = path.slice(0, path.lastIndexOf("/"));
       const partial = `${path}.${crypto.randomUUID()}.part`;
+      if (blocking) {
+        Deno.mkdirSync(folder, { recursive: true });
+        Deno.writeFileSync(partial, bytes, { mode: 0o600 });
+        Deno.renameSync(partial, path);
+        return;
+      }
+      await Deno.mkdir(folder, { recursive: true });
       await Deno.writeFile(partial, bytes, { mode: 0o600 });
       await Deno.rename(partial, path);
     },

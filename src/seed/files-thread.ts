@@ -1,9 +1,9 @@
 /**
- * The seed's document writer on a thread of its own (Deno): creating a file costs
- * this machine's kernel 0.4–0.8 ms of CPU, 15 s for the 21,800 documents of 100
- * agencies, and concurrent creates in one folder queue on its lock. On the seed's
- * main thread they would wait for SQLite, which holds that thread for seconds per
- * statement; here they run on the second core while SQLite works.
+ * The seed's document writer on a thread of its own (Deno): creating 21,800 small
+ * files costs this machine's kernel about 15 s of CPU for 100 agencies, and
+ * concurrent creates in one folder queue on its lock. On the seed's main thread
+ * they would wait for SQLite, which holds that thread for seconds per statement;
+ * here they run on the second core while SQLite works.
  * @module
  */
 import type { FileStore } from "../files/file-store.ts";

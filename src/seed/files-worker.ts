@@ -8,7 +8,8 @@ import { loadConfig } from "../config.ts";
 import { fileStoreOf } from "../deno-deps.ts";
 import type { Done, Put } from "./files-thread.ts";
 
-const store = fileStoreOf(loadConfig(Deno.env.toObject()));
+// This thread does nothing else: a local store may block it (local-file-store.ts).
+const store = fileStoreOf(loadConfig(Deno.env.toObject()), { blocking: true });
 let queue = Promise.resolve();
 
 self.onmessage = (event: MessageEvent<Put>) => {

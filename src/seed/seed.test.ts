@@ -19,6 +19,7 @@ import type { Database } from "../db/database.ts";
 import { openLibsql } from "../db/libsql.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import { branches, clients, tenants, users } from "../db/schema/index.ts";
+import { sha256Hex } from "../files/file-store.ts";
 import { isUuid } from "../lib/ids.ts";
 import { localHub } from "../notifications/hub.ts";
 import { runScheduledNotifications } from "../notifications/scheduled.ts";
@@ -547,6 +548,7 @@ Deno.test("deno task seed: seeds once, refuses a seeded database, --reset reseed
   const env = {
     DATABASE_URL: `file:${file}`,
     JWT_KEY_FILE: `${dir}/jwt.json`,
+    FILES_DIR: `${dir}/files`,
     SEED_ADMIN_EMAIL: ADMIN.email,
     SEED_ADMIN_PASSWORD: ADMIN.password,
   };
@@ -564,6 +566,17 @@ Deno.test("deno task seed: seeds once, refuses a seeded database, --reset reseed
     assert.ok(Object.keys(printed).length >= 20);
     for (const [table, n] of Object.entries(printed)) assert.equal(counts[table], n, table);
     const seededHash = db.hash;
+
+    // Each document's bytes were stored whole, by the seed's document thread.
+    const documents = await db.db.all<{ storage_key: string; size: number; sha256: string }>(
+      sql`SELECT storage_key, size, sha256 FROM document_files`,
+    );
+    assert.ok(documents.length > 100);
+    for (const document of documents) {
+      const bytes = await Deno.readFile(`${env.FILES_DIR}/${document.storage_key}`);
+      assert.equal(bytes.length, document.size, document.storage_key);
+      assert.equal(await sha256Hex(bytes), document.sha256, document.storage_key);
+    }
 
     // The real CLI path hashes with the production scrypt cost; logins verify it.
     const app = testAppOn(db.db, () => db.client.close());
