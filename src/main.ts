@@ -6,6 +6,7 @@
  * @module
  */
 import { loadConfig } from "./config.ts";
+import { sharedCommits } from "./db/local-commits.ts";
 import { serveInstance } from "./serve-instance.ts";
 
 const config = loadConfig(Deno.env.toObject());
@@ -27,7 +28,11 @@ const main = await serveInstance(config, {
 const workers = await Promise.all(
   Array.from({ length: threads - 1 }, async () => {
     const worker = new Worker(new URL("./serve-thread.ts", import.meta.url), { type: "module" });
-    await reply(worker, "listening", () => worker.postMessage({ start: { ...config, port } }));
+    await reply(
+      worker,
+      "listening",
+      () => worker.postMessage({ start: { ...config, port }, commits: sharedCommits() }),
+    );
     return worker;
   }),
 );

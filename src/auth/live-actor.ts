@@ -2,7 +2,8 @@
  * Who may act right now. The token or ticket proves who is calling; the database
  * decides whether they still may: one indexed query loads the user, its tenant and
  * its session, so deactivation, tenant suspension, logout, a role change or a move
- * take effect on the very next request rather than at token expiry.
+ * take effect on the very next request (within 2 ms of another process's write)
+ * rather than at token expiry.
  * @module
  */
 import { and, eq, sql } from "drizzle-orm";
@@ -58,9 +59,10 @@ type ActorRow = Awaited<ReturnType<ReturnType<typeof buildActorQuery>["all"]>>[n
 /**
  * The query's answer is remembered with the database's change version and used
  * while nothing at all has been committed since (change-version.ts): any write
- * (a deactivation, a suspension, a logout, in any thread or process) moves the
- * version, so the next request asks the database again. The rules below still
- * run on every request, against the injected clock.
+ * (a deactivation, a suspension, a logout) moves the version, so the next
+ * request asks the database again: at once after a write of any serving thread,
+ * within 2 ms after one of another process. The rules below still run on every
+ * request, against the injected clock.
  */
 const rememberedIn = lruPerOwner<
   Database,

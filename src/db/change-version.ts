@@ -1,9 +1,9 @@
 /**
  * What a read cache asks before it answers from memory: a number that moves
- * whenever anything commits to the database, through any connection of any
- * thread or process. On the embedded file it is SQLite's `PRAGMA data_version`
- * on the reading connection, which never writes itself (about 2 µs), so a cached
- * answer is exactly as fresh as a query. Where the entry registers none (libSQL
+ * whenever anything commits to the database. On the embedded file
+ * (embedded-reads.ts) it moves at once with a commit of any thread of this
+ * process, and within CHANGE_POLL_MS (2 ms) with one of another process, seen
+ * through SQLite's `PRAGMA data_version`. Where the entry registers none (libSQL
  * over HTTP, D1), a cache either does not cache or keeps its own, stated, rule.
  * @module
  */

@@ -4,7 +4,8 @@
  * page). The count of an unchanged set is cached under a key the caller derives
  * from everything its `where` depends on (so a hit builds no SQL at all):
  * - on the embedded file, an entry holds while the database's change version
- *   (change-version.ts) has not moved. A list passes the version its request's
+ *   (change-version.ts) has not moved: exact for this process's writes, within
+ *   2 ms for another process's. A list passes the version its request's
  *   actor was checked at (scope.ts), which saves reading it twice per request
  *   (11 µs of ~250): the count is then as of the request's start, and a commit
  *   landing during the request shows in the rows before it shows in the count;

@@ -1,7 +1,8 @@
 /**
  * The embedded file's fast read path (embedded-reads.ts) answers exactly what
  * @libsql/client answers: the same rows for query builders, joins and raw SQL,
- * every committed write at once, and writes still go through the one client.
+ * every committed write at once, and writes still go through the one client;
+ * and its change version, which a cache checks, moves with every commit.
  * @module
  */
 import assert from "node:assert/strict";
@@ -9,7 +10,9 @@ import { createClient } from "@libsql/client";
 import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/libsql";
 import { buildWorld, call, testAppOn } from "../../tests/support.ts";
+import { CHANGE_POLL_MS, withEmbeddedReads } from "./embedded-reads.ts";
 import { openLibsql } from "./libsql.ts";
+import { sharedCommits } from "./local-commits.ts";
 import { migrateDatabase } from "./migrate.ts";
 import * as schema from "./schema/index.ts";
 import { clients, tenants, users } from "./schema/index.ts";
@@ -83,6 +86,59 @@ Deno.test("embedded reads: the same answers as @libsql/client, and every write s
   } finally {
     plain.close();
     t.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the change version moves at once with a commit of any thread of this process, and within the poll with another process's", async (s) => {
+  const dir = await Deno.makeTempDir({ prefix: "leopard-version-" });
+  const path = `${dir}/version.db`;
+  const setup = createClient({ url: `file:${path}` });
+  await setup.execute("PRAGMA journal_mode = WAL");
+  await setup.execute("CREATE TABLE t (x INTEGER)");
+  // Never polling SQLite: only this process's commit count moves them.
+  const writer = withEmbeddedReads(createClient({ url: `file:${path}` }), path, {
+    pollMs: Infinity,
+  });
+  const reader = withEmbeddedReads(createClient({ url: `file:${path}` }), path, {
+    pollMs: Infinity,
+  });
+  const worker = new Worker(new URL("./change-version.test-worker.ts", import.meta.url), {
+    type: "module",
+  });
+  const ask = (message: unknown) =>
+    new Promise<number>((resolve) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.postMessage(message);
+    });
+  try {
+    await s.step("a write of this thread, and a read that changes nothing", async () => {
+      const before = reader.changeVersion();
+      await writer.client.execute("INSERT INTO t VALUES (1)");
+      const after = reader.changeVersion();
+      assert.notEqual(after, before);
+      await reader.client.execute("SELECT x FROM t");
+      assert.equal(reader.changeVersion(), after);
+    });
+
+    await s.step("a write of another thread", async () => {
+      const before = await ask({ path, commits: sharedCommits() });
+      assert.equal(await ask("version"), before);
+      await writer.client.batch(["INSERT INTO t VALUES (2)"], "write");
+      assert.notEqual(await ask("version"), before);
+    });
+
+    await s.step("a write of another process, once the poll has run", async () => {
+      const polled = withEmbeddedReads(createClient({ url: `file:${path}` }), path);
+      const before = polled.changeVersion();
+      await setup.execute("INSERT INTO t VALUES (3)"); // not counted: as another process
+      await new Promise((resolve) => setTimeout(resolve, 3 * CHANGE_POLL_MS));
+      assert.notEqual(polled.changeVersion(), before);
+      polled.client.close();
+    });
+  } finally {
+    worker.terminate();
+    for (const c of [setup, writer.client, reader.client]) c.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

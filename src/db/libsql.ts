@@ -61,7 +61,7 @@ export async function openLibsql(
   for (const pragma of SERVING_PRAGMAS) await client.execute(pragma);
   const served = withEmbeddedReads(client, options.url.slice("file:".length));
   const db = drizzle(served.client, { schema });
-  trackChanges(db, served.dataVersion);
+  trackChanges(db, served.changeVersion);
   return { client: served.client, db };
 }
 
