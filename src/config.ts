@@ -16,6 +16,7 @@ const EnvSchema = z.object({
   DATABASE_AUTH_TOKEN: z.string().optional(),
   DATABASE_SYNC_URL: z.string().optional(),
   DATABASE_SYNC_INTERVAL_SECONDS: z.coerce.number().min(0).default(1),
+  CHANGE_POLL_MS: z.coerce.number().int().min(1).default(2),
   REPLICATION_SECRET: z.string().min(24).optional(),
   REGION_PRIMARY_URL: z.url().optional(),
   REPLICATION_LOG_DAYS: z.coerce.number().int().min(1).default(7),
@@ -105,7 +106,14 @@ export type Config = {
   host: string;
   /** Serving threads of the Deno entry, sharing the port (default: one per core). */
   serveThreads?: number;
-  database: { url: string; authToken?: string; syncUrl?: string; syncIntervalSeconds?: number };
+  database: {
+    url: string;
+    authToken?: string;
+    syncUrl?: string;
+    syncIntervalSeconds?: number;
+    /** How often an embedded file is checked for another process's commits (embedded-reads.ts). */
+    changePollMs?: number;
+  };
   region: RegionConfig;
   jwtPrivateJwk?: string;
   jwtKeyFile: string;
@@ -138,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       authToken: e.DATABASE_AUTH_TOKEN,
       syncUrl: e.DATABASE_SYNC_URL,
       syncIntervalSeconds: e.DATABASE_SYNC_INTERVAL_SECONDS,
+      changePollMs: e.CHANGE_POLL_MS,
     },
     region: regionFrom(e),
     jwtPrivateJwk: e.JWT_PRIVATE_JWK,

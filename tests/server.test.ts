@@ -1,23 +1,52 @@
 /**
  * The Deno entry as a new user runs it (`deno task dev`): several serving threads
  * on one port, each answering on its own connections, a second server on a busy
- * port refused, and a clean stop on SIGTERM.
+ * port refused, a clean stop on SIGTERM, and a deactivation through one thread
+ * refused at once on the others.
  */
 import assert from "node:assert/strict";
 import { freePort } from "../edge/wrangler.ts";
 
-/** One request on a connection of its own, so the kernel may hand it to any thread. */
-async function getOnNewConnection(port: number, path: string): Promise<string> {
+/**
+ * One request on a connection of its own, so the kernel may hand it to any thread;
+ * answers the whole response as text.
+ */
+async function onNewConnection(
+  port: number,
+  method: string,
+  path: string,
+  { token, body }: { token?: string; body?: unknown } = {},
+): Promise<string> {
+  const payload = body === undefined ? "" : JSON.stringify(body);
+  const head = [
+    `${method} ${path} HTTP/1.1`,
+    "Host: x",
+    "Connection: close",
+    ...(token ? [`Authorization: Bearer ${token}`] : []),
+    ...(payload
+      ? [
+        "Content-Type: application/json",
+        `Content-Length: ${new TextEncoder().encode(payload).length}`,
+      ]
+      : []),
+  ];
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-  await conn.write(
-    new TextEncoder().encode(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`),
-  );
+  await conn.write(new TextEncoder().encode(`${head.join("\r\n")}\r\n\r\n${payload}`));
   let text = "";
   for await (const chunk of conn.readable.pipeThrough(new TextDecoderStream())) text += chunk;
   return text;
 }
 
-function startServer(dir: string, port: number, threads: number) {
+const getOnNewConnection = (port: number, path: string) => onNewConnection(port, "GET", path);
+
+/** The status and JSON body of a response {@link onNewConnection} read. */
+function parsed(response: string): { status: number; body: Record<string, unknown> } {
+  const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1]);
+  const text = response.slice(response.indexOf("\r\n\r\n") + 4);
+  return { status, body: text ? JSON.parse(text) : {} };
+}
+
+function startServer(dir: string, port: number, threads: number, env: Record<string, string> = {}) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["task", "--quiet", "dev"],
     env: {
@@ -25,7 +54,9 @@ function startServer(dir: string, port: number, threads: number) {
       SERVE_THREADS: String(threads),
       DATABASE_URL: `file:${dir}/leopard.db`,
       JWT_KEY_FILE: `${dir}/jwt-key.json`,
+      FILES_DIR: `${dir}/files`,
       SCHEDULE_INTERVAL_SECONDS: "0",
+      ...env,
     },
     stdout: "piped",
     stderr: "piped",
@@ -72,6 +103,59 @@ Deno.test("deno task dev serves from two threads on one port and stops on SIGTER
   } finally {
     try {
       server.child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await server.stdout.cancel().catch(() => {});
+    await server.child.stderr.cancel().catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("deno task dev: a deactivation through one thread is refused at once on every thread", async () => {
+  const dir = await Deno.makeTempDir();
+  const port = freePort();
+  const seeded = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "--quiet", "seed", "--quiet"],
+    env: {
+      DATABASE_URL: `file:${dir}/leopard.db`,
+      JWT_KEY_FILE: `${dir}/jwt-key.json`,
+      FILES_DIR: `${dir}/files`,
+    },
+    stdout: "null",
+  }).output();
+  assert.ok(seeded.success, new TextDecoder().decode(seeded.stderr));
+  // Never looking at SQLite again after the first request: only the commit count
+  // the threads share (local-commits.ts) can tell one thread of another's write.
+  const server = startServer(dir, port, 2, { CHANGE_POLL_MS: "3600000" });
+  const call = async (method: string, path: string, options?: { token?: string; body?: unknown }) =>
+    parsed(await onNewConnection(port, method, path, options));
+  const tokenOf = async (email: string) => {
+    const login = await call("POST", "/api/v1/auth/login", {
+      body: { email, password: "leopard-demo-2026" },
+    });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    return login.body.access_token as string;
+  };
+  try {
+    await server.waitFor("Leopard API on");
+    const consultant = await tokenOf("consultant.b1.1@t1.leopard.test");
+    const branchAdmin = await tokenOf("branch_admin.b1@t1.leopard.test");
+    const many = (path: string) =>
+      Promise.all(Array.from({ length: 24 }, () => call("GET", path, { token: consultant })));
+    // 24 connections: each thread answers the consultant, and remembers it.
+    const before = await many("/api/v1/auth/me");
+    for (const answer of before) assert.equal(answer.status, 200);
+
+    const removed = await call("DELETE", `/api/v1/users/${before[0].body.id}`, {
+      token: branchAdmin,
+    });
+    assert.equal(removed.status, 204, JSON.stringify(removed.body));
+    for (const answer of await many("/api/v1/clients/")) {
+      assert.equal(answer.status, 401, JSON.stringify(answer.body).slice(0, 200));
+    }
+  } finally {
+    try {
+      server.child.kill("SIGTERM");
+      await server.child.status;
     } catch { /* already gone */ }
     await server.stdout.cancel().catch(() => {});
     await server.child.stderr.cancel().catch(() => {});

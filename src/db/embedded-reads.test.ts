@@ -130,11 +130,14 @@ Deno.test("the change version moves at once with a commit of any thread of this 
 
     await s.step("a write of another process, once the poll has run", async () => {
       const polled = withEmbeddedReads(createClient({ url: `file:${path}` }), path);
-      const before = polled.changeVersion();
-      await setup.execute("INSERT INTO t VALUES (3)"); // not counted: as another process
-      await new Promise((resolve) => setTimeout(resolve, 3 * CHANGE_POLL_MS));
-      assert.notEqual(polled.changeVersion(), before);
-      polled.client.close();
+      try {
+        const before = polled.changeVersion();
+        await setup.execute("INSERT INTO t VALUES (3)"); // not counted: as another process
+        await new Promise((resolve) => setTimeout(resolve, 3 * CHANGE_POLL_MS));
+        assert.notEqual(polled.changeVersion(), before);
+      } finally {
+        polled.client.close();
+      }
     });
   } finally {
     worker.terminate();

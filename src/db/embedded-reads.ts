@@ -26,9 +26,10 @@ type Prepared = { stmt: Statement; columns: string[]; proto: object; single: boo
 const LIMIT_LAST = /\blimit \?\s*$/i;
 
 /**
- * How often `PRAGMA data_version` is read: the only way to see another process's
- * commit. Reading it on every request was 13 µs of a list and 20 of a detail;
- * this process's own commits need no read (local-commits.ts).
+ * How often `PRAGMA data_version` is read by default (the `CHANGE_POLL_MS`
+ * setting): the only way to see another process's commit. Reading it on every
+ * request was 13 µs of a list and 20 of a detail; this process's own commits
+ * need no read (local-commits.ts).
  */
 export const CHANGE_POLL_MS = 2;
 
@@ -86,7 +87,7 @@ function plainArgs(args: InArgs | undefined): unknown[] | null {
 export function withEmbeddedReads(
   client: Client,
   path: string,
-  { pollMs = CHANGE_POLL_MS } = {},
+  { pollMs = CHANGE_POLL_MS }: { pollMs?: number } = {},
 ): { client: Client; changeVersion: () => number } {
   // SQLite's default page cache (2 MiB) and no memory map: with the writer's 1 GiB
   // map on this connection too, idle RSS went from 193 to 1,034 MiB for no

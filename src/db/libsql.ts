@@ -16,6 +16,8 @@ export type DatabaseOptions = {
   syncUrl?: string;
   /** How often an embedded replica pulls from its primary (0: only after its own writes). */
   syncIntervalSeconds?: number;
+  /** See CHANGE_POLL_MS in embedded-reads.ts (the default). */
+  changePollMs?: number;
 };
 
 /** The libSQL flavour of {@link Database}, which the migrator needs. */
@@ -59,7 +61,9 @@ export async function openLibsql(
     return { client, db: drizzle(client, { schema }) };
   }
   for (const pragma of SERVING_PRAGMAS) await client.execute(pragma);
-  const served = withEmbeddedReads(client, options.url.slice("file:".length));
+  const served = withEmbeddedReads(client, options.url.slice("file:".length), {
+    pollMs: options.changePollMs,
+  });
   const db = drizzle(served.client, { schema });
   trackChanges(db, served.changeVersion);
   return { client: served.client, db };
