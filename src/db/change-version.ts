@@ -20,3 +20,9 @@ export function trackChanges(db: Database, version: () => number): void {
 export function changeVersion(db: Database): number | undefined {
   return versions.get(db)?.();
 }
+
+/** Gives `to`, a second handle on `from`'s database, the same change version. */
+export function shareChanges(from: Database, to: Database): void {
+  const version = versions.get(from);
+  if (version) versions.set(to, version);
+}

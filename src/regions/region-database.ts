@@ -8,6 +8,7 @@
 import type { Client } from "@libsql/client";
 import { drizzle } from "drizzle-orm/libsql";
 import type { RegionConfig } from "../config.ts";
+import { shareChanges } from "../db/change-version.ts";
 import type { LibsqlDatabase } from "../db/libsql.ts";
 import * as schema from "../db/schema/index.ts";
 import type { ReadSessions } from "../lib/bookmarks.ts";
@@ -30,12 +31,19 @@ export function regionDatabase(
   opened: { client: Client; db: LibsqlDatabase },
 ): RegionDatabase {
   if (region.role === "single") return { ...opened, writer: opened.client };
+  // Handles on the same file as `opened.db`: the same change version, so the
+  // live-actor and count caches work here too (its writes all reach opened.client).
+  const handle = (client: Client) => {
+    const db = drizzle(client, { schema });
+    shareChanges(opened.db, db);
+    return db;
+  };
   if (region.role === "replica") {
     const client = refuseWrites(opened.client);
-    return { db: drizzle(client, { schema }), client, writer: opened.client };
+    return { db: handle(client), client, writer: opened.client };
   }
   const client = withReplicationLog(opened.client);
-  const db = drizzle(client, { schema });
+  const db = handle(client);
   // Every answer's bookmark is at least its own write: the log's newest position.
   const bookmark = async () => String(await logPosition(client));
   return { db, client, writer: client, sessions: { open: () => ({ db, bookmark }) } };
