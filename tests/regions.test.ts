@@ -186,6 +186,32 @@ Deno.test("regions: local reads, one forwarded write, read-your-writes, scope, o
       }
     });
 
+    await t.step("a deactivation through a region is refused there at once", async () => {
+      const token = await login(near, "consultant.b2.1@t1.leopard.test");
+      const me = await call(near, "/api/v1/auth/me", { token });
+      assert.equal(me.status, 200);
+      // Both now remember the consultant (live-actor.ts).
+      assert.equal((await call(other, "/api/v1/auth/me", { token })).status, 200);
+      const admin = await login(near, "branch_admin.b2@t1.leopard.test");
+      const removed = await call(near, `/api/v1/users/${me.body.id}`, {
+        method: "DELETE",
+        token: admin,
+      });
+      assert.equal(removed.status, 204, JSON.stringify(removed.body));
+      // The write's answer waited for this region's replica; the replication
+      // loop's commit moved the change version, so the remembered row is dropped.
+      const after = await call(near, "/api/v1/clients/", { token });
+      assert.equal(after.status, 401, JSON.stringify(after.body));
+      assert.equal(after.headers.get("leopard-served-by"), "replica");
+      // Another region refuses once its replica has the write.
+      assert.ok(
+        await within(
+          2000,
+          async () => (await call(other, "/api/v1/clients/", { token })).status === 401,
+        ),
+      );
+    });
+
     await t.step("a region forwards to its primary only, whatever the path says", async () => {
       let hits = 0;
       const trap = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen() {} }, () => {
