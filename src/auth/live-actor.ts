@@ -61,8 +61,8 @@ type ActorRow = Awaited<ReturnType<ReturnType<typeof buildActorQuery>["all"]>>[n
  * while nothing at all has been committed since (change-version.ts): any write
  * (a deactivation, a suspension, a logout) moves the version, so the next
  * request asks the database again: at once after a write of any serving thread,
- * within 2 ms after one of another process. The rules below still run on every
- * request, against the injected clock.
+ * within `CHANGE_POLL_MS` (2 ms) after one of another process. The rules below
+ * still run on every request, against the injected clock.
  */
 const rememberedIn = lruPerOwner<
   Database,

@@ -2,9 +2,10 @@
  * What a read cache asks before it answers from memory: a number that moves
  * whenever anything commits to the database. On the embedded file
  * (embedded-reads.ts) it moves at once with a commit of any thread of this
- * process, and within CHANGE_POLL_MS (2 ms) with one of another process, seen
- * through SQLite's `PRAGMA data_version`. Where the entry registers none (libSQL
- * over HTTP, D1), a cache either does not cache or keeps its own, stated, rule.
+ * process, and within the `CHANGE_POLL_MS` setting (2 ms) with one of another
+ * process, seen through SQLite's `PRAGMA data_version`. Where the entry registers
+ * none (libSQL over HTTP, D1), a cache either does not cache or keeps its own,
+ * stated, rule.
  * @module
  */
 import type { Database } from "./database.ts";
