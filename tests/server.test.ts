@@ -46,15 +46,20 @@ function parsed(response: string): { status: number; body: Record<string, unknow
   return { status, body: text ? JSON.parse(text) : {} };
 }
 
+/** Where a server (and the seed before it) keeps its state: all in `dir`. */
+const stateIn = (dir: string) => ({
+  DATABASE_URL: `file:${dir}/leopard.db`,
+  JWT_KEY_FILE: `${dir}/jwt-key.json`,
+  FILES_DIR: `${dir}/files`,
+});
+
 function startServer(dir: string, port: number, threads: number, env: Record<string, string> = {}) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["task", "--quiet", "dev"],
     env: {
       PORT: String(port),
       SERVE_THREADS: String(threads),
-      DATABASE_URL: `file:${dir}/leopard.db`,
-      JWT_KEY_FILE: `${dir}/jwt-key.json`,
-      FILES_DIR: `${dir}/files`,
+      ...stateIn(dir),
       SCHEDULE_INTERVAL_SECONDS: "0",
       ...env,
     },
@@ -72,7 +77,16 @@ function startServer(dir: string, port: number, threads: number, env: Record<str
     }
     return seen;
   };
-  return { child, waitFor, stdout };
+  /** Stops the server if it still runs, then lets go of its output. */
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await child.status;
+    await stdout.cancel().catch(() => {});
+    await child.stderr.cancel().catch(() => {});
+  };
+  return { child, waitFor, stop };
 }
 
 Deno.test("deno task dev serves from two threads on one port and stops on SIGTERM", async () => {
@@ -101,11 +115,7 @@ Deno.test("deno task dev serves from two threads on one port and stops on SIGTER
     const status = await server.child.status;
     assert.equal(status.code, 0);
   } finally {
-    try {
-      server.child.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await server.stdout.cancel().catch(() => {});
-    await server.child.stderr.cancel().catch(() => {});
+    await server.stop();
     await Deno.remove(dir, { recursive: true });
   }
 });
@@ -115,11 +125,7 @@ Deno.test("deno task dev: a deactivation through one thread is refused at once o
   const port = freePort();
   const seeded = await new Deno.Command(Deno.execPath(), {
     args: ["task", "--quiet", "seed", "--quiet"],
-    env: {
-      DATABASE_URL: `file:${dir}/leopard.db`,
-      JWT_KEY_FILE: `${dir}/jwt-key.json`,
-      FILES_DIR: `${dir}/files`,
-    },
+    env: stateIn(dir),
     stdout: "null",
   }).output();
   assert.ok(seeded.success, new TextDecoder().decode(seeded.stderr));
@@ -153,12 +159,7 @@ Deno.test("deno task dev: a deactivation through one thread is refused at once o
       assert.equal(answer.status, 401, JSON.stringify(answer.body).slice(0, 200));
     }
   } finally {
-    try {
-      server.child.kill("SIGTERM");
-      await server.child.status;
-    } catch { /* already gone */ }
-    await server.stdout.cancel().catch(() => {});
-    await server.child.stderr.cancel().catch(() => {});
+    await server.stop();
     await Deno.remove(dir, { recursive: true });
   }
 });
