@@ -7,8 +7,8 @@
  * committed write at once) and answers the client's plain reads from cached
  * prepared statements in raw (array) mode, with the row shape drizzle reads.
  * Everything else (writes, batches, transactions, migrations, anything unusual)
- * stays with the original client, so atomicity is unchanged, and is counted as a
- * possible commit (local-commits.ts) once it settles.
+ * stays with the original client, so atomicity is unchanged; what may write is
+ * counted as a possible commit (local-commits.ts) once it settles.
  * @module
  */
 import type { Client, InArgs, InStatement, ResultSet, Row } from "@libsql/client";
@@ -172,10 +172,12 @@ export function withEmbeddedReads(
     const sql = typeof stmt === "string" ? stmt : stmt.sql;
     const plain = plainArgs(typeof stmt === "string" ? args : stmt.args);
     const original = () =>
-      counted(typeof stmt === "string" ? client.execute(stmt, args) : client.execute(stmt));
+      typeof stmt === "string" ? client.execute(stmt, args) : client.execute(stmt);
     // Only SELECTs: an INSERT … RETURNING or a PRAGMA also "reads", but belongs to the
-    // connection that owns writes and per-connection settings (foreign keys).
-    if (!plain || !SELECT.test(sql)) return original();
+    // connection that owns writes and per-connection settings (foreign keys), and
+    // may write: it is counted. A SELECT the fast path cannot take writes nothing.
+    if (!SELECT.test(sql)) return counted(original());
+    if (!plain) return original();
     let entry: Prepared | null;
     try {
       entry = prepared(sql);
