@@ -4,7 +4,7 @@
  * sync URL the file becomes an embedded replica of a remote primary.
  * @module
  */
-import { type Client, createClient } from "@libsql/client";
+import { type Client, createClient, type InStatement, type TransactionMode } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { trackChanges } from "./change-version.ts";
 import { withEmbeddedReads } from "./embedded-reads.ts";
@@ -39,13 +39,34 @@ const SERVING_PRAGMAS = [
 ];
 
 /**
+ * drizzle sends a batch without a mode, and libSQL then begins it DEFERRED: a
+ * batch whose first statement reads (a guard) holds a read snapshot when its
+ * first write asks for the lock, and SQLite does not wait on that upgrade. With
+ * another connection writing (the second serving thread, the CLI) it failed at
+ * once with SQLITE_BUSY: half of the PATCHes of two threads, as 500s. "write"
+ * begins IMMEDIATE, so the lock comes first and is waited for (busy_timeout).
+ */
+function immediateBatches(client: Client): Client {
+  return new Proxy(client, {
+    get(target, key, receiver) {
+      if (key === "batch") {
+        return (statements: InStatement[], mode?: TransactionMode) =>
+          target.batch(statements, mode ?? "write");
+      }
+      const value = Reflect.get(target, key, receiver);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
  * Creates the client and the drizzle handle over it. Foreign keys are switched on
  * for the connection (SQLite leaves them off; Turso and D1 enforce them).
  */
 export async function openLibsql(
   options: DatabaseOptions,
 ): Promise<{ client: Client; db: LibsqlDatabase }> {
-  const client = createClient({
+  const client = immediateBatches(createClient({
     url: options.url,
     authToken: options.authToken,
     syncUrl: options.syncUrl,
@@ -54,7 +75,7 @@ export async function openLibsql(
       : undefined,
     // Reads of an embedded replica follow writes it sent itself (SPEC §1).
     readYourWrites: options.syncUrl ? true : undefined,
-  });
+  }));
   if (!isLocalFile(options.url)) return { client, db: drizzle(client, { schema }) };
   await client.execute("PRAGMA foreign_keys = ON");
   if (options.syncUrl || !options.url.startsWith("file:")) {
