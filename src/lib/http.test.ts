@@ -66,6 +66,31 @@ Deno.test("API conventions of SPEC §4", async (s) => {
     assert.equal(other.headers.get("access-control-allow-origin"), null);
   });
 
+  await s.step(
+    "a CORS answer names the headers a browser may read; no other answer does",
+    async () => {
+      const get = (origin?: string) =>
+        call(t, "GET", "/api/v1/regions", { token, headers: origin ? { origin } : {} });
+      const allowed = await get("https://app.agency.example");
+      assert.equal(allowed.status, 200);
+      assert.equal(
+        allowed.headers.get("access-control-allow-origin"),
+        "https://app.agency.example",
+      );
+      const exposed = (allowed.headers.get("access-control-expose-headers") ?? "").toLowerCase();
+      for (const name of ["x-request-id", "retry-after", "ratelimit-remaining"]) {
+        assert.ok(exposed.split(",").includes(name), `${name} in ${exposed}`);
+      }
+      for (const res of [await get("https://evil.example"), await get()]) {
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get("access-control-allow-origin"), null);
+        assert.equal(res.headers.get("access-control-expose-headers"), null);
+        // A cache must not hand one origin's answer to another.
+        assert.match(res.headers.get("vary") ?? "", /Origin/);
+      }
+    },
+  );
+
   await s.step("bad bodies get the error shape and write nothing", async () => {
     const before = await countRows(t.db, "regions");
     const json = { "content-type": "application/json" };

@@ -53,7 +53,6 @@ export function responseHeaders(cors: CorsOptions): MiddlewareHandler<AppEnv> {
     if (c.req.method === "OPTIONS") {
       const headers = new Headers(preflight);
       if (origin) headers.set("Access-Control-Allow-Origin", origin);
-      headers.set("Access-Control-Expose-Headers", expose);
       headers.set("Vary", "Origin, Access-Control-Request-Headers");
       for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
       headers.set("X-Request-ID", c.get("requestId"));
@@ -62,8 +61,12 @@ export function responseHeaders(cors: CorsOptions): MiddlewareHandler<AppEnv> {
     await next();
     const headers = c.res.headers;
     for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
-    if (origin) headers.set("Access-Control-Allow-Origin", origin);
-    headers.set("Access-Control-Expose-Headers", expose);
+    // A browser reads the exposed names only from a CORS answer to an allowed
+    // origin (never from a preflight), so other answers go without them.
+    if (origin) {
+      headers.set("Access-Control-Allow-Origin", origin);
+      headers.set("Access-Control-Expose-Headers", expose);
+    }
     headers.append("Vary", "Origin");
     headers.set("X-Request-ID", c.get("requestId"));
   };
