@@ -40,6 +40,33 @@ if (!(await exists(DB))) {
 }
 
 /**
+ * The server's request log lines whose status is not 2xx, counted by status and
+ * method, so a table's non-2xx column can be traced to the log. A line may be split
+ * between chunks; only the (rare) chunks that match are split into lines.
+ */
+class Refusals {
+  readonly counts = new Map<string, number>();
+  private tail = "";
+
+  scan(chunk: string): void {
+    const text = this.tail + chunk;
+    const end = text.lastIndexOf("\n") + 1;
+    this.tail = text.slice(end);
+    if (!/"status":[3-5]\d\d/.test(text.slice(0, end))) return;
+    for (const line of text.slice(0, end).split("\n")) {
+      const status = /"status":([3-5]\d\d)/.exec(line)?.[1];
+      if (!status) continue;
+      const key = `${status} ${/"method":"(\w+)"/.exec(line)?.[1] ?? ""}`.trim();
+      this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    }
+  }
+
+  toString(): string {
+    return [...this.counts].map(([key, n]) => `${key} ×${n}`).join(", ") || "none";
+  }
+}
+
+/**
  * Starts a server process and waits for its /health; returns it with its start-up
  * time and a promise of the first log line that contains `awaitLog`.
  */
@@ -57,11 +84,14 @@ async function startServer(
     stderr: "inherit",
   }).spawn();
   const { promise: logged, resolve } = Promise.withResolvers<void>();
+  const refused = new Refusals();
   (async () => {
     let seen = false;
     let buffered = "";
+    // Drained to the end, so the server never blocks on a full pipe.
     for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      if (seen) continue; // keep draining so the server never blocks on a full pipe
+      refused.scan(chunk);
+      if (seen) continue;
       buffered = (buffered + chunk).slice(-4096);
       if (awaitLog && buffered.includes(awaitLog)) {
         seen = true;
@@ -80,7 +110,7 @@ async function startServer(
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { child, logged, startMs: performance.now() - started };
+  return { child, logged, refused, startMs: performance.now() - started };
 }
 
 /** Resident memory of one process, in MiB. */
@@ -139,8 +169,8 @@ const regionManager = await login("region_manager.r1@t1.leopard.test");
 
 // Each role's count, checked against the database itself.
 const db = createClient({ url: `file:${DB}` });
-const one = async (sql: string, args: string[]) =>
-  Number((await db.execute({ sql, args })).rows[0][0]);
+const one = async (client: typeof db, sql: string, args: string[]) =>
+  Number((await client.execute({ sql, args })).rows[0][0]);
 const tenantId = String(
   (await db.execute("SELECT tenant_id FROM users WHERE email = 'consultant.b1.1@t1.leopard.test'"))
     .rows[0][0],
@@ -157,14 +187,17 @@ const regionId = String(
 );
 const expected = {
   consultant: await one(
+    db,
     "SELECT count(*) FROM clients WHERE tenant_id = ? AND branch_id = ? AND deleted_at IS NULL",
     [tenantId, branchId],
   ),
   country_manager: await one(
+    db,
     "SELECT count(*) FROM clients WHERE tenant_id = ? AND deleted_at IS NULL",
     [tenantId],
   ),
   region_manager: await one(
+    db,
     "SELECT count(*) FROM clients WHERE tenant_id = ? AND deleted_at IS NULL AND branch_id IN (SELECT id FROM branches WHERE region_id = ?)",
     [tenantId, regionId],
   ),
@@ -189,13 +222,36 @@ type Call = {
   path: string;
   token?: string;
   method?: string;
+  /**
+   * The body; each request's `{n}` becomes a value of its own, so that every
+   * PATCH changes the row (an unchanged value writes nothing and no audit row).
+   */
   body?: string;
   base?: string;
 };
-type Figures = { rps: number; p50: number; p99: number; non2xx: number };
+
+const UNIQUE = "{n}";
+type Figures = { rps: number; p50: number; p99: number; non2xx: number; requests: number };
 
 const hasWrk = (await new Deno.Command("sh", { args: ["-c", "command -v wrk"] }).output())
   .success;
+
+/** wrk's Lua for bodies whose `{n}` is "thread-count", unique across its threads. */
+function bodiesLua(body: string): string {
+  const [head, tail = ""] = body.split(UNIQUE);
+  if (!body.includes(UNIQUE)) return `wrk.body = ${JSON.stringify(body)}`;
+  return [
+    "local threads = 0",
+    'function setup(thread) threads = threads + 1; thread:set("tid", threads) end',
+    "local n = 0",
+    "function request()",
+    "  n = n + 1",
+    `  return wrk.format(nil, nil, nil, ${JSON.stringify(head)} .. tid .. "-" .. n .. ${
+      JSON.stringify(tail)
+    })`,
+    "end",
+  ].join("\n");
+}
 
 async function runWrk(call: Call, seconds = SECONDS): Promise<Figures> {
   const script = await Deno.makeTempFile({ suffix: ".lua" });
@@ -203,7 +259,7 @@ async function runWrk(call: Call, seconds = SECONDS): Promise<Figures> {
     call.token ? `wrk.headers["Authorization"] = "Bearer ${call.token}"` : "",
     call.body ? `wrk.headers["Content-Type"] = "application/json"` : "",
     `wrk.method = "${call.method ?? "GET"}"`,
-    call.body ? `wrk.body = ${JSON.stringify(call.body)}` : "",
+    call.body ? bodiesLua(call.body) : "",
   ];
   await Deno.writeTextFile(script, headers.join("\n"));
   const out = await new Deno.Command("wrk", {
@@ -232,6 +288,7 @@ async function runWrk(call: Call, seconds = SECONDS): Promise<Figures> {
     p50: ms("50"),
     p99: ms("99"),
     non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0),
+    requests: Number(/(\d+) requests in/.exec(text)?.[1] ?? 0),
   };
 }
 
@@ -240,6 +297,7 @@ async function runBuiltin(call: Call, seconds = SECONDS): Promise<Figures> {
   const times: number[] = [];
   let non2xx = 0;
   const until = performance.now() + seconds * 1000;
+  let n = 0;
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
     while (performance.now() < until) {
       const t0 = performance.now();
@@ -249,7 +307,7 @@ async function runBuiltin(call: Call, seconds = SECONDS): Promise<Figures> {
           ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
           ...(call.body ? { "content-type": "application/json" } : {}),
         },
-        body: call.body,
+        body: call.body?.replaceAll(UNIQUE, String(++n)),
       });
       await res.arrayBuffer();
       if (res.status >= 300) non2xx++;
@@ -258,7 +316,13 @@ async function runBuiltin(call: Call, seconds = SECONDS): Promise<Figures> {
   }));
   times.sort((a, b) => a - b);
   const pick = (q: number) => times[Math.floor(q * (times.length - 1))];
-  return { rps: Math.round(times.length / seconds), p50: pick(0.5), p99: pick(0.99), non2xx };
+  return {
+    rps: Math.round(times.length / seconds),
+    p50: pick(0.5),
+    p99: pick(0.99),
+    non2xx,
+    requests: times.length,
+  };
 }
 
 /**
@@ -320,16 +384,36 @@ const calls: Call[] = [
     path: `/api/v1/clients/${clientId}/`,
     token: consultant,
     method: "PATCH",
-    body: JSON.stringify({ notes: "bench" }),
+    body: JSON.stringify({ notes: `bench ${UNIQUE}` }),
   },
 ];
 
+/** The client's update entries in the audit log: one per PATCH that changed it. */
+async function updatesAudited(): Promise<number> {
+  const log = createClient({ url: `file:${DB}` });
+  try {
+    return await one(
+      log,
+      "SELECT count(*) FROM audit_logs WHERE entity_id = ? AND action = 'update'",
+      [clientId],
+    );
+  } finally {
+    log.close();
+  }
+}
+
 const rows: Record<string, string | number>[] = [];
+let writes = "";
 for (const call of calls) {
   const run = hasWrk ? runWrk : runBuiltin;
   // A PATCH warm-up would only add audit rows; every other call is read-only.
   if (WARMUP_SECONDS > 0 && call.method === undefined) await run(call, WARMUP_SECONDS);
+  const audited = call.method === "PATCH" ? await updatesAudited() : 0;
   const f = await run(call);
+  if (call.method === "PATCH") {
+    writes = `${call.name}: ${f.requests - f.non2xx} answered 2xx, ` +
+      `${(await updatesAudited()) - audited} audit rows written`;
+  }
   rows.push({
     call: call.name,
     "req/s": f.rps,
@@ -358,3 +442,4 @@ console.log(
     `country_manager ${got.country_manager} (checked against the database)`,
 );
 console.table(rows);
+console.log(`${writes} · answers not 2xx in the server's log: ${server.refused}`);
