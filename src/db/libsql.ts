@@ -4,9 +4,10 @@
  * sync URL the file becomes an embedded replica of a remote primary.
  * @module
  */
-import { type Client, createClient, type InStatement, type TransactionMode } from "@libsql/client";
+import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { trackChanges } from "./change-version.ts";
+import { withCalls } from "./client-calls.ts";
 import { withEmbeddedReads } from "./embedded-reads.ts";
 import * as schema from "./schema/index.ts";
 
@@ -47,15 +48,8 @@ const SERVING_PRAGMAS = [
  * begins IMMEDIATE, so the lock comes first and is waited for (busy_timeout).
  */
 function immediateBatches(client: Client): Client {
-  return new Proxy(client, {
-    get(target, key, receiver) {
-      if (key === "batch") {
-        return (statements: InStatement[], mode?: TransactionMode) =>
-          target.batch(statements, mode ?? "write");
-      }
-      const value = Reflect.get(target, key, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
+  return withCalls(client, {
+    batch: (statements, mode) => client.batch(statements, mode ?? "write"),
   });
 }
 

@@ -14,6 +14,7 @@
  * @module
  */
 import type { Client, InArgs, InStatement, InValue, ResultSet } from "@libsql/client";
+import { withCalls } from "../db/client-calls.ts";
 
 /** One logged statement: arguments are positional, dates as ISO text, booleans as 0/1. */
 export type LoggedStatement = { sql: string; args: (string | number | null)[] };
@@ -101,22 +102,6 @@ export async function readLog(client: Client, after: number, limit: number): Pro
   }));
 }
 
-/** `client` with its execute and batch replaced, everything else its own. */
-function withStatements(
-  client: Client,
-  execute: Client["execute"],
-  batch: Client["batch"],
-): Client {
-  return new Proxy(client, {
-    get(target, key, receiver) {
-      if (key === "execute") return execute;
-      if (key === "batch") return batch;
-      const value = Reflect.get(target, key, receiver);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
-
 /** Wraps the primary's client so every committed write carries its log entry. */
 export function withReplicationLog(client: Client): Client {
   const execute = async (stmt: InStatement | string, args?: InArgs): Promise<ResultSet> => {
@@ -130,10 +115,11 @@ export function withReplicationLog(client: Client): Client {
   const batch: Client["batch"] = async (stmts, mode) => {
     const writes = stmts.filter((s) => !isRead(s)).map((s) => logged(s));
     if (writes.length === 0) return await client.batch(stmts, mode);
-    const results = await client.batch([...stmts, logInsert(writes)], mode ?? "deferred");
+    // Begun IMMEDIATE unless asked otherwise, as every batch that writes (libsql.ts).
+    const results = await client.batch([...stmts, logInsert(writes)], mode ?? "write");
     return results.slice(0, stmts.length);
   };
-  return withStatements(client, execute, batch);
+  return withCalls(client, { execute, batch });
 }
 
 /** Applies entries to a replica in one atomic batch, each with its own log row. */
@@ -161,5 +147,5 @@ export function refuseWrites(client: Client): Client {
   };
   const batch: Client["batch"] = (stmts, mode) =>
     stmts.every(isRead) ? client.batch(stmts, mode) : refuse();
-  return withStatements(client, execute, batch);
+  return withCalls(client, { execute, batch });
 }
