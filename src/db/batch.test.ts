@@ -33,6 +33,16 @@ for (const region of REGIONS) {
       });
       assert.equal(created.status, 201, created.text);
       const id = String(created.body.id);
+      // Concurrent edits first: a client with a pool of connections opened more of
+      // them here, without the busy timeout and foreign keys of the first.
+      const burst = await Promise.all(
+        Array.from(
+          { length: 8 },
+          (_, i) =>
+            call(t, "PATCH", `/api/v1/clients/${id}/`, { token, body: { notes: `burst ${i}` } }),
+        ),
+      );
+      assert.deepEqual(burst.map((res) => res.status), Array(8).fill(200));
       const before = await allAudit(t);
 
       const said = (word: string) =>

@@ -14,6 +14,7 @@ import { drizzle as drizzleD1 } from "drizzle-orm/d1";
 import { drizzle as drizzleLibsql } from "drizzle-orm/libsql/web";
 import type { D1Database } from "../edge/cloudflare.ts";
 import { invalidBookmark, type ReadSessions } from "../lib/bookmarks.ts";
+import { immediateBatches } from "./client-calls.ts";
 import type { Database } from "./database.ts";
 import type { MigrationLedger } from "./schema-version.ts";
 import * as schema from "./schema/index.ts";
@@ -56,7 +57,9 @@ export function openEdgeDatabase(
     if (env.DATABASE_URL.startsWith("file:")) {
       throw new Error("DATABASE_URL must be a libsql:// or https:// URL on Workers (no files).");
     }
-    const client = createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN });
+    const client = immediateBatches(
+      createClient({ url: env.DATABASE_URL, authToken: env.DATABASE_AUTH_TOKEN }),
+    );
     return { db: drizzleLibsql(client, { schema }), ledger: "drizzle" };
   }
   if (env.DB) {

@@ -7,7 +7,7 @@
 import { type Client, createClient } from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { trackChanges } from "./change-version.ts";
-import { withCalls } from "./client-calls.ts";
+import { immediateBatches } from "./client-calls.ts";
 import { withEmbeddedReads } from "./embedded-reads.ts";
 import * as schema from "./schema/index.ts";
 
@@ -36,22 +36,7 @@ const SERVING_PRAGMAS = [
   "PRAGMA synchronous = NORMAL",
   "PRAGMA cache_size = -65536",
   "PRAGMA mmap_size = 1073741824",
-  "PRAGMA busy_timeout = 5000",
 ];
-
-/**
- * drizzle sends a batch without a mode, and libSQL then begins it DEFERRED: a
- * batch whose first statement reads (a guard) holds a read snapshot when its
- * first write asks for the lock, and SQLite does not wait on that upgrade. With
- * another connection writing (the second serving thread, the CLI) it failed at
- * once with SQLITE_BUSY: half of the PATCHes of two threads, as 500s. "write"
- * begins IMMEDIATE, so the lock comes first and is waited for (busy_timeout).
- */
-function immediateBatches(client: Client): Client {
-  return withCalls(client, {
-    batch: (statements, mode) => client.batch(statements, mode ?? "write"),
-  });
-}
 
 /**
  * Creates the client and the drizzle handle over it. Foreign keys are switched on
@@ -60,8 +45,15 @@ function immediateBatches(client: Client): Client {
 export async function openLibsql(
   options: DatabaseOptions,
 ): Promise<{ client: Client; db: LibsqlDatabase }> {
+  const local = isLocalFile(options.url);
   const client = immediateBatches(createClient({
     url: options.url,
+    // A file's client would open a pool of connections, one more whenever calls
+    // overlap, and the pragmas below reach only the one they ran on: foreign keys
+    // and the busy timeout were off on the others. Its calls run synchronously,
+    // so one connection loses nothing. The timeout (ms) is every connection's.
+    concurrency: local ? 1 : undefined,
+    timeout: local ? 5000 : undefined,
     authToken: options.authToken,
     syncUrl: options.syncUrl,
     syncInterval: options.syncUrl && options.syncIntervalSeconds
@@ -70,7 +62,7 @@ export async function openLibsql(
     // Reads of an embedded replica follow writes it sent itself (SPEC §1).
     readYourWrites: options.syncUrl ? true : undefined,
   }));
-  if (!isLocalFile(options.url)) return { client, db: drizzle(client, { schema }) };
+  if (!local) return { client, db: drizzle(client, { schema }) };
   await client.execute("PRAGMA foreign_keys = ON");
   if (options.syncUrl || !options.url.startsWith("file:")) {
     return { client, db: drizzle(client, { schema }) };

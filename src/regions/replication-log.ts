@@ -146,6 +146,6 @@ export function refuseWrites(client: Client): Client {
     return typeof stmt === "string" ? client.execute(stmt, args) : client.execute(stmt);
   };
   const batch: Client["batch"] = (stmts, mode) =>
-    stmts.every(isRead) ? client.batch(stmts, mode) : refuse();
+    stmts.every(isRead) ? client.batch(stmts, mode ?? "read") : refuse();
   return withCalls(client, { execute, batch });
 }
