@@ -83,6 +83,40 @@ Deno.test("embedded reads: the same answers as @libsql/client, and every write s
     await fast.db.run(sql`UPDATE clients SET notes = 'changed'`);
     const notes = await fast.db.select({ notes: clients.notes }).from(clients);
     assert.ok(notes.every((row) => row.notes === "changed"));
+
+    // A batch runs on the reading connection, in one transaction: what each statement
+    // answers, as the client answers it; foreign keys on; a failure writes nothing.
+    const [first] = await builder(fast.db);
+    const answered = await fast.client.batch([
+      { sql: "SELECT first_name FROM clients WHERE id = ?", args: [first.id] },
+      { sql: "UPDATE clients SET address = ? WHERE id = ?", args: ["1 Batch St", first.id] },
+      { sql: "UPDATE clients SET address = address WHERE id = ? RETURNING id", args: [first.id] },
+    ]);
+    assert.deepEqual(answered.map((r) => [r.rows.length, r.rowsAffected]), [[1, 0], [0, 1], [
+      1,
+      0,
+    ]]);
+    assert.equal(answered[0].rows[0].first_name, first.first_name);
+    const addressOf = async () =>
+      (await reference.select({ address: clients.address }).from(clients).where(
+        eq(clients.id, first.id),
+      ))[0].address;
+    assert.equal(await addressOf(), "1 Batch St");
+    await assert.rejects(
+      fast.client.batch([
+        { sql: "UPDATE clients SET address = 'lost' WHERE id = ?", args: [first.id] },
+        { sql: "UPDATE clients SET branch_id = 'no-such-branch' WHERE id = ?", args: [first.id] },
+      ]),
+      (error: Error) => error.message.includes("FOREIGN KEY constraint failed"),
+    );
+    assert.equal(await addressOf(), "1 Batch St");
+    // A value only the client converts sends the batch to the client: a Date becomes
+    // its milliseconds (a REAL, in a TEXT column "0.0").
+    await fast.client.batch([{
+      sql: "UPDATE clients SET address = ? WHERE id = ?",
+      args: [new Date(0), first.id],
+    }]);
+    assert.equal(await addressOf(), "0.0");
   } finally {
     plain.close();
     t.close();

@@ -9,10 +9,13 @@ export interface Statement {
   columns(): { name: string }[];
   all(args: unknown[]): unknown[];
   get(args?: unknown[]): unknown;
+  run(args: unknown[]): { changes: number; lastInsertRowid: number | bigint };
 }
 
 export default class Database {
   constructor(path: string, options?: { timeout?: number });
   prepare(sql: string): Statement;
+  exec(sql: string): void;
+  readonly inTransaction: boolean;
   close(): void;
 }
