@@ -1,8 +1,9 @@
 /**
  * The embedded file's fast read path (embedded-reads.ts) answers exactly what
  * @libsql/client answers: the same rows for query builders, joins and raw SQL,
- * every committed write at once, and writes still go through the one client;
- * and its change version, which a cache checks, moves with every commit.
+ * every committed write at once; its write batches answer as the client's do,
+ * each in one transaction; and its change version, which a cache checks, moves
+ * with every commit.
  * @module
  */
 import assert from "node:assert/strict";

@@ -223,7 +223,7 @@ export function withEmbeddedReads(
   const batch = (stmts: InStatement[], mode?: TransactionMode): Promise<ResultSet[]> => {
     const args = stmts.map((stmt) => typeof stmt === "string" ? [] : plainArgs(stmt.args));
     // A batch begun otherwise, or with values only the client converts, goes to it.
-    if ((mode ?? "write") !== "write" || args.includes(null)) {
+    if (mode !== "write" || args.includes(null)) {
       return counted(client.batch(stmts, mode));
     }
     let results: ResultSet[];

@@ -46,7 +46,7 @@ export async function openLibsql(
   options: DatabaseOptions,
 ): Promise<{ client: Client; db: LibsqlDatabase }> {
   const local = isLocalFile(options.url);
-  const client = immediateBatches(createClient({
+  const opened = createClient({
     url: options.url,
     // A file's client would open a pool of connections, one more whenever calls
     // overlap, and the pragmas below reach only the one they ran on: foreign keys
@@ -61,19 +61,22 @@ export async function openLibsql(
       : undefined,
     // Reads of an embedded replica follow writes it sent itself (SPEC §1).
     readYourWrites: options.syncUrl ? true : undefined,
-  }));
+  });
+  const client = immediateBatches(opened);
   if (!local) return { client, db: drizzle(client, { schema }) };
   await client.execute("PRAGMA foreign_keys = ON");
   if (options.syncUrl || !options.url.startsWith("file:")) {
     return { client, db: drizzle(client, { schema }) };
   }
   for (const pragma of SERVING_PRAGMAS) await client.execute(pragma);
-  const served = withEmbeddedReads(client, options.url.slice("file:".length), {
+  const served = withEmbeddedReads(opened, options.url.slice("file:".length), {
     pollMs: options.changePollMs,
   });
-  const db = drizzle(served.client, { schema });
+  // Outermost, so the fast path below it is only ever asked for a batch's mode.
+  const servedClient = immediateBatches(served.client);
+  const db = drizzle(servedClient, { schema });
   trackChanges(db, served.changeVersion);
-  return { client: served.client, db };
+  return { client: servedClient, db };
 }
 
 /** True for an embedded database that this process may migrate on start (SPEC §7). */

@@ -115,8 +115,7 @@ export function withReplicationLog(client: Client): Client {
   const batch: Client["batch"] = async (stmts, mode) => {
     const writes = stmts.filter((s) => !isRead(s)).map((s) => logged(s));
     if (writes.length === 0) return await client.batch(stmts, mode);
-    // Begun IMMEDIATE unless asked otherwise, as every batch that writes (libsql.ts).
-    const results = await client.batch([...stmts, logInsert(writes)], mode ?? "write");
+    const results = await client.batch([...stmts, logInsert(writes)], mode);
     return results.slice(0, stmts.length);
   };
   return withCalls(client, { execute, batch });
