@@ -215,6 +215,20 @@ for (const role of Object.keys(expected) as (keyof typeof expected)[]) {
 }
 const page = await getJson("/api/v1/clients/?page_size=1", consultant);
 const clientId: string = page.results[0].id;
+
+/**
+ * Agencies 1–20's country_managers (each list its own count), and a consultant of
+ * agency 21 whose client is edited meanwhile: the lists' counts as where agencies
+ * write, not only from a cache that nothing empties.
+ */
+const MANAGERS = 20;
+const managers = await Promise.all(
+  Array.from({ length: MANAGERS }, (_, i) => login(`country_manager@t${i + 1}.leopard.test`)),
+);
+const writer = await login(`consultant.b1.1@t${MANAGERS + 1}.leopard.test`);
+const writerClient: string = (await getJson("/api/v1/clients/?page_size=1", writer)).results[0].id;
+/** The pause between the writer's PATCHes, one after another. */
+const WRITE_EVERY_MS = 10;
 const searchTerm = String(page.results[0].last_name).slice(0, 3);
 
 type Call = {
@@ -228,6 +242,10 @@ type Call = {
    */
   body?: string;
   base?: string;
+  /** Several callers, taken in turn request by request (instead of `token`). */
+  tokens?: string[];
+  /** Writes made while the call runs, every WRITE_EVERY_MS. */
+  alongside?: Call;
 };
 
 const UNIQUE = "{n}";
@@ -253,6 +271,18 @@ function bodiesLua(body: string): string {
   ].join("\n");
 }
 
+/** wrk's Lua for GETs whose bearer token is each of `tokens` in turn. */
+function tokensLua(tokens: string[]): string {
+  return [
+    `local tokens = ${JSON.stringify(tokens).replace("[", "{").replace(/]$/, "}")}`,
+    "local i = 0",
+    "function request()",
+    "  i = i % #tokens + 1",
+    '  return wrk.format(nil, nil, { Authorization = "Bearer " .. tokens[i] })',
+    "end",
+  ].join("\n");
+}
+
 async function runWrk(call: Call, seconds = SECONDS): Promise<Figures> {
   const script = await Deno.makeTempFile({ suffix: ".lua" });
   const headers = [
@@ -260,6 +290,7 @@ async function runWrk(call: Call, seconds = SECONDS): Promise<Figures> {
     call.body ? `wrk.headers["Content-Type"] = "application/json"` : "",
     `wrk.method = "${call.method ?? "GET"}"`,
     call.body ? bodiesLua(call.body) : "",
+    call.tokens ? tokensLua(call.tokens) : "",
   ];
   await Deno.writeTextFile(script, headers.join("\n"));
   const out = await new Deno.Command("wrk", {
@@ -298,13 +329,15 @@ async function runBuiltin(call: Call, seconds = SECONDS): Promise<Figures> {
   let non2xx = 0;
   const until = performance.now() + seconds * 1000;
   let n = 0;
+  let turn = 0;
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
     while (performance.now() < until) {
       const t0 = performance.now();
+      const token = call.tokens ? call.tokens[turn++ % call.tokens.length] : call.token;
       const res = await fetch((call.base ?? base) + call.path, {
         method: call.method ?? "GET",
         headers: {
-          ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
           ...(call.body ? { "content-type": "application/json" } : {}),
         },
         body: call.body?.replaceAll(UNIQUE, String(++n)),
@@ -377,6 +410,23 @@ const calls: Call[] = [
     path: `/api/v1/clients/?search=${encodeURIComponent(searchTerm)}&status=active`,
     token: consultant,
   },
+  {
+    name: `list 25 · ${MANAGERS} agencies' country_managers`,
+    path: "/api/v1/clients/",
+    tokens: managers,
+  },
+  {
+    name: `list 25 · the same, while another agency writes`,
+    path: "/api/v1/clients/",
+    tokens: managers,
+    alongside: {
+      name: "PATCH in agency 21",
+      path: `/api/v1/clients/${writerClient}/`,
+      token: writer,
+      method: "PATCH",
+      body: JSON.stringify({ notes: `bench alongside ${UNIQUE}` }),
+    },
+  },
   { name: "detail · consultant", path: `/api/v1/clients/${clientId}/`, token: consultant },
   { name: "detail · country_manager", path: `/api/v1/clients/${clientId}/`, token: countryManager },
   {
@@ -402,14 +452,46 @@ async function updatesAudited(): Promise<number> {
   }
 }
 
+/** `call`'s requests one after another, a pause between, until `stop` is called. */
+function trickle(call: Call): { stop: () => Promise<string> } {
+  let running = true;
+  let done = 0;
+  let failed = 0;
+  const started = performance.now();
+  const loop = (async () => {
+    while (running) {
+      const res = await fetch(base + call.path, {
+        method: call.method,
+        headers: { authorization: `Bearer ${call.token}`, "content-type": "application/json" },
+        body: call.body?.replaceAll(UNIQUE, String(done + failed)),
+      });
+      await res.arrayBuffer();
+      if (res.ok) done++;
+      else failed++;
+      await new Promise((r) => setTimeout(r, WRITE_EVERY_MS));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      const perSecond = Math.round(done / ((performance.now() - started) / 1000));
+      return `${call.name}: ${done} answered 2xx (${perSecond} a second), ${failed} not`;
+    },
+  };
+}
+
 const rows: Record<string, string | number>[] = [];
 let writes = "";
+const alongside: string[] = [];
 for (const call of calls) {
   const run = hasWrk ? runWrk : runBuiltin;
   // A PATCH warm-up would only add audit rows; every other call is read-only.
   if (WARMUP_SECONDS > 0 && call.method === undefined) await run(call, WARMUP_SECONDS);
   const audited = call.method === "PATCH" ? await updatesAudited() : 0;
+  const writing = call.alongside && trickle(call.alongside);
   const f = await run(call);
+  if (writing) alongside.push(`${call.name}: ${await writing.stop()}`);
   if (call.method === "PATCH") {
     writes = `${call.name}: ${f.requests - f.non2xx} answered 2xx, ` +
       `${(await updatesAudited()) - audited} audit rows written`;
@@ -443,3 +525,4 @@ console.log(
 );
 console.table(rows);
 console.log(`${writes} · answers not 2xx in the server's log: ${server.refused}`);
+for (const line of alongside) console.log(line);

@@ -3,7 +3,15 @@
  * @module
  */
 import { sql } from "drizzle-orm";
-import { type AnySQLiteColumn, index, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import {
+  type AnySQLiteColumn,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+} from "drizzle-orm/sqlite-core";
 import { idColumn, lifecycleColumns, softDeleteColumns } from "./columns.ts";
 import { branches, tenants, users } from "./tenancy.ts";
 
@@ -129,3 +137,33 @@ export const clients = sqliteTable("clients", {
   index("clients_tenant_updated_idx").on(t.tenant_id, t.deleted_at, t.updated_at, t.id),
   index("clients_agent_idx").on(t.agent_id),
 ]);
+
+/**
+ * How many clients each branch holds in each status, live (`deleted` 0) and
+ * soft-deleted (1): a list's exact `count` for its scope and its status and
+ * branch filters is a sum of a few of these rows instead of a walk over every
+ * client in scope (10,345 index entries for a country_manager at a million
+ * clients, 260 µs, on every list whose count is not cached, which is nearly
+ * every list where agencies write). Kept by triggers on clients (migration
+ * 0013) in the transaction of the write itself, so it is exact wherever the
+ * write came from (another thread, process, instance or a replayed region log).
+ */
+export const client_counts = sqliteTable("client_counts", {
+  tenant_id: text("tenant_id").notNull(),
+  branch_id: text("branch_id").notNull(),
+  status: text("status", { enum: CLIENT_STATUSES }).notNull(),
+  deleted: integer("deleted").notNull(),
+  n: integer("n").notNull(),
+}, (t) => [primaryKey({ columns: [t.tenant_id, t.branch_id, t.status, t.deleted] })]);
+
+/**
+ * client_counts counted again from clients, for a bulk load that ran without the
+ * triggers (the seed drops them with the indexes, as a per-row upsert would cost
+ * a million statements); the same as migration 0013's first fill.
+ */
+export const RECOUNT_CLIENTS: readonly string[] = [
+  "DELETE FROM client_counts",
+  "INSERT INTO client_counts (tenant_id, branch_id, status, deleted, n) " +
+  "SELECT tenant_id, branch_id, status, deleted_at IS NOT NULL, count(*) FROM clients " +
+  "GROUP BY 1, 2, 3, 4",
+];

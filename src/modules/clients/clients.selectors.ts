@@ -1,5 +1,6 @@
 /** Reads of clients within the caller's scope. @module */
-import { and, eq, gte, isNull, lte, type Placeholder, type SQL, sql } from "drizzle-orm";
+import { and, count, eq, gte, isNull, lte, type Placeholder, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/database.ts";
 import { cachedCount } from "../../db/count-cache.ts";
 import {
@@ -9,13 +10,19 @@ import {
   type RowText,
   selectRowTexts,
 } from "../../db/json-rows.ts";
-import { clients } from "../../db/schema/index.ts";
+import { client_counts, clients } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
+import { lruPerOwner } from "../../lib/lru.ts";
 import { type Ordering, paginateTexts } from "../../lib/pagination.ts";
 import { matchesPattern, searchPattern } from "../../lib/search.ts";
 import { deletedCondition, requireDeletedListRights } from "../../lib/soft-delete.ts";
-import { clientsInScope, scopeArgs, scopePlaceholders } from "../../scope/filters.ts";
+import {
+  branchRowsInScope,
+  clientsInScope,
+  scopeArgs,
+  scopePlaceholders,
+} from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { Client, ListClientsQuery } from "./clients.schemas.ts";
 
@@ -33,16 +40,21 @@ const ordering: Ordering = {
 /** Instants are stored as `toISOString()` text; normalise a filter to compare as text. */
 const instant = (value: string) => new Date(value).toISOString();
 
-/** The filters of a client list: its query field, the value bound, the condition on it. */
+/**
+ * The filters of a client list: its query field, the value bound, the condition on
+ * it, and the client_counts column that answers it, for the two filters a count
+ * can be summed for without walking the clients.
+ */
 const FILTERS: [
   keyof ListClientsQuery,
   (query: ListClientsQuery) => unknown,
   (value: Placeholder) => SQL,
+  SQLiteColumn?,
 ][] = [
-  ["branch_id", (q) => q.branch_id, (p) => eq(clients.branch_id, p)],
+  ["branch_id", (q) => q.branch_id, (p) => eq(clients.branch_id, p), client_counts.branch_id],
   ["assigned_to", (q) => q.assigned_to, (p) => eq(clients.assigned_to, p)],
   ["agent_id", (q) => q.agent_id, (p) => eq(clients.agent_id, p)],
-  ["status", (q) => q.status, (p) => eq(clients.status, p)],
+  ["status", (q) => q.status, (p) => eq(clients.status, p), client_counts.status],
   ["lead_source", (q) => q.lead_source, (p) => eq(clients.lead_source, p)],
   ["nationality", (q) => q.nationality, (p) => eq(clients.nationality, p)],
   ["visa_expiry_before", (q) => q.visa_expiry_before, (p) => lte(clients.visa_expiry_date, p)],
@@ -90,7 +102,43 @@ function listConditions(db: Database, scope: TenantScope, query: ListClientsQuer
       deletedCondition(query, clients.deleted_at),
       ...given.map(([name, , condition]) => condition(sql.placeholder(name))),
     );
-  return { where, args, shape: shape.join(" ") };
+  // The same scope and filters on the per-branch counts, when they hold every filter.
+  const deleted = query.only_deleted ? 1 : query.include_deleted ? undefined : 0;
+  const summed = given.every(([, , , counted]) => counted) &&
+    (() =>
+      and(
+        branchRowsInScope(scopePlaceholders(scope.level), client_counts, db),
+        deleted === undefined ? undefined : eq(client_counts.deleted, deleted),
+        ...given.map(([name, , , counted]) => eq(counted!, sql.placeholder(name))),
+      ));
+  return { where, summed, args, shape: shape.join(" ") };
+}
+
+type CountStatement = {
+  get: (args: Record<string, unknown>) => Promise<{ n: number } | undefined>;
+};
+/** Keys are shapes (level, deleted mode, which filters), so few. */
+const countStatements = lruPerOwner<Database, string, CountStatement>(1000);
+
+/**
+ * A list's exact count, by a statement prepared once per shape: a sum of the
+ * client_counts rows in scope when they answer every filter, else a count of the
+ * clients in scope (index entries only, but every one of them).
+ */
+function countClients(
+  db: Database,
+  { where, summed, args, shape }: ReturnType<typeof listConditions>,
+): Promise<number> {
+  const statements = countStatements(db);
+  let statement = statements.get(shape);
+  if (!statement) {
+    statement = summed
+      ? db.select({ n: sql<number>`coalesce(sum(${client_counts.n}), 0)`.mapWith(Number) })
+        .from(client_counts).where(summed()).prepare()
+      : db.select({ n: count() }).from(clients).where(where()).prepare();
+    statements.set(shape, statement);
+  }
+  return statement.get(args).then((row) => row?.n ?? 0);
 }
 
 /** Lists the clients the caller sees, with the filters staff use. */
@@ -100,7 +148,8 @@ export function listClients(
   query: ListClientsQuery,
   url: string,
 ) {
-  const { where, args, shape } = listConditions(db, scope, query);
+  const conditions = listConditions(db, scope, query);
+  const { where, args, shape } = conditions;
   return paginateTexts(url, query, ordering, {
     rows: (seek, orderBy, limit) =>
       selectRowTexts(db, clients, { where: and(where(), seek), orderBy, limit }, args),
@@ -120,10 +169,8 @@ export function listClients(
     count: () =>
       cachedCount(
         db,
-        clients,
-        where,
         `clients ${shape} ${JSON.stringify(args)}`,
-        args,
+        () => countClients(db, conditions),
         scope.actor.version,
       ),
   });
