@@ -159,11 +159,14 @@ export const client_counts = sqliteTable("client_counts", {
 /**
  * client_counts counted again from clients, for a bulk load that ran without the
  * triggers (the seed drops them with the indexes, as a per-row upsert would cost
- * a million statements); the same as migration 0013's first fill.
+ * a million statements). Migration 0013's first fill, but grouped in the order of
+ * clients_tenant_branch_status_idx first, so only the few groups are sorted, not
+ * every client (at a million clients ~4 s inside the seed).
  */
 export const RECOUNT_CLIENTS: readonly string[] = [
   "DELETE FROM client_counts",
   "INSERT INTO client_counts (tenant_id, branch_id, status, deleted, n) " +
-  "SELECT tenant_id, branch_id, status, deleted_at IS NOT NULL, count(*) FROM clients " +
-  "GROUP BY 1, 2, 3, 4",
+  "SELECT tenant_id, branch_id, status, deleted, sum(n) FROM (" +
+  "SELECT tenant_id, branch_id, status, deleted_at IS NOT NULL AS deleted, count(*) AS n " +
+  "FROM clients GROUP BY tenant_id, branch_id, deleted_at, status) GROUP BY 1, 2, 3, 4",
 ];
