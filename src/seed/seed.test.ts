@@ -622,6 +622,15 @@ Deno.test("deno task seed: seeds once, refuses a seeded database, --reset reseed
     assert.equal(db.hash, seededHash, "--reset wipes everything and reseeds the same data");
     const [tenant] = await db.db.select().from(tenants).limit(1);
     assert.ok(tenant);
+    // The wipe drops the triggers for its DELETEs and makes them again.
+    const triggers = await db.db.all<{ name: string }>(
+      sql`SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`,
+    );
+    assert.deepEqual(triggers.map((t) => t.name), [
+      "clients_count_delete",
+      "clients_count_insert",
+      "clients_count_update",
+    ]);
     db.client.close();
 
     const bad = await seedCli(env, "--scale", "0");

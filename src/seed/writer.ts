@@ -166,14 +166,24 @@ export async function existingData(db: Database): Promise<{ tenants: number; use
  * a transaction it does nothing): with them on, SQLite checks every deleted
  * parent against its children one row at a time, by full scan where a child
  * column has no index of its own, which takes hours on a million clients. Off,
- * each DELETE without WHERE is a truncate. Nothing references anything once
- * every table is empty, so the keys hold when they come back on.
+ * each DELETE without WHERE is a truncate, unless the table has triggers: the
+ * triggers are dropped and made again in the same batch (client_counts' delete
+ * trigger, once per row, made a wipe at a million clients 34.6 s instead of
+ * 2.8 s), and the table they keep is emptied with the rest. Nothing references
+ * anything once every table is empty, so the keys hold when they come back on.
  */
 export async function wipeDatabase(db: Database): Promise<void> {
   const tables = await dataTables(db);
+  const triggers = await db.all<{ name: string; sql: string }>(
+    sql`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid`,
+  );
   await db.run(sql`PRAGMA foreign_keys = OFF`);
   try {
-    await runBatch(db, tables.map((name) => db.run(sql`DELETE FROM ${sql.identifier(name)}`)));
+    await runBatch(db, [
+      ...triggers.map((trigger) => db.run(sql`DROP TRIGGER ${sql.identifier(trigger.name)}`)),
+      ...tables.map((name) => db.run(sql`DELETE FROM ${sql.identifier(name)}`)),
+      ...triggers.map((trigger) => db.run(sql.raw(trigger.sql))),
+    ]);
   } finally {
     await db.run(sql`PRAGMA foreign_keys = ON`);
   }
