@@ -147,6 +147,8 @@ export const clients = sqliteTable("clients", {
  * every list where agencies write). Kept by triggers on clients (migration
  * 0013) in the transaction of the write itself, so it is exact wherever the
  * write came from (another thread, process, instance or a replayed region log).
+ * An `INSERT OR REPLACE` into clients would leave the replaced row counted (its
+ * implicit delete fires no trigger unless `recursive_triggers` is on): none is written.
  */
 export const client_counts = sqliteTable("client_counts", {
   tenant_id: text("tenant_id").notNull(),
