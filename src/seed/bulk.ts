@@ -876,7 +876,7 @@ export async function seedScaledClients(
       // take 3–4 s each). The primary key's index (a constraint) stays.
       // Its triggers too (client_counts' upserts, a million of them): the
       // counts they keep are counted again once the rows and indexes are in.
-      const indexes = await db.all<{ type: string; name: string; sql: string }>(
+      const dropped = await db.all<{ type: string; name: string; sql: string }>(
         sql`SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ${table} AND sql IS NOT NULL ORDER BY rowid`,
       );
       const recount = table === getTableName(clients) ? RECOUNT_CLIENTS : [];
@@ -893,13 +893,13 @@ export async function seedScaledClients(
       }
       try {
         const affected = await run([
-          ...indexes.map((index) => ({ sql: `DROP ${index.type.toUpperCase()} "${index.name}"` })),
+          ...dropped.map((item) => ({ sql: `DROP ${item.type.toUpperCase()} "${item.name}"` })),
           { sql: head + (staged ? "SELECT * FROM seed_stage.rows" : select) },
-          ...indexes.map((index) => ({ sql: index.sql })),
+          ...dropped.map((item) => ({ sql: item.sql })),
           // After the indexes: the count then reads a covering one, not the table.
           ...recount.map((statement) => ({ sql: statement })),
         ]);
-        counts[table] = affected[indexes.length];
+        counts[table] = affected[dropped.length];
       } finally {
         if (path !== null) {
           await db.run(sql`DETACH seed_stage`);

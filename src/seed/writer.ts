@@ -169,7 +169,7 @@ export async function existingData(db: Database): Promise<{ tenants: number; use
  * each DELETE without WHERE is a truncate, unless the table has triggers: the
  * triggers are dropped and made again in the same batch (client_counts' delete
  * trigger, once per row, made a wipe at a million clients 34.6 s instead of
- * 2.8 s), and the table they keep is emptied with the rest. Nothing references
+ * 2.1 s), and the table they keep is emptied with the rest. Nothing references
  * anything once every table is empty, so the keys hold when they come back on.
  */
 export async function wipeDatabase(db: Database): Promise<void> {
