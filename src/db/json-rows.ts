@@ -14,13 +14,11 @@
  */
 import { getTableName, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
-import { lruPerOwner } from "../lib/lru.ts";
 import type { Database } from "./database.ts";
+import { preparedPerDatabase } from "./prepared.ts";
 import { rowColumns, type RowOf } from "./row-columns.ts";
 
 const projections = new WeakMap<SQLiteTable, SQL>();
-/** Keys are shapes, not values, so few; the bound only guards against a caller's mistake. */
-const MAX_PREPARED = 1000;
 
 /** The JSON form of one column's value, as SQL. */
 function jsonValue(tableName: string, column: SQLiteColumn): string {
@@ -129,18 +127,7 @@ export async function selectRows<T extends SQLiteTable>(
 }
 
 type Prepared = { values: (args: Record<string, unknown>) => Promise<unknown[][]> };
-const preparedIn = lruPerOwner<Database, string, Prepared>(MAX_PREPARED);
-
-/** The statement prepared for `key` on `db`, built by `build` the first time. */
-function preparedFor(db: Database, key: string, build: () => Prepared): Prepared {
-  const statements = preparedIn(db);
-  let statement = statements.get(key);
-  if (!statement) {
-    statement = build();
-    statements.set(key, statement);
-  }
-  return statement;
-}
+const preparedFor = preparedPerDatabase<Prepared>(1000);
 
 /**
  * {@link selectRowTexts} for a hot read whose SQL depends only on `key` (the scope

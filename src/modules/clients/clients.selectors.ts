@@ -3,6 +3,7 @@ import { and, count, eq, gte, isNull, lte, type Placeholder, type SQL, sql } fro
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/database.ts";
 import { cachedCount } from "../../db/count-cache.ts";
+import { preparedPerDatabase } from "../../db/prepared.ts";
 import {
   parseRow,
   preparedRowsText,
@@ -13,7 +14,6 @@ import {
 import { client_counts, clients } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { lruPerOwner } from "../../lib/lru.ts";
 import { type Ordering, paginateTexts } from "../../lib/pagination.ts";
 import { matchesPattern, searchPattern } from "../../lib/search.ts";
 import { deletedCondition, requireDeletedListRights } from "../../lib/soft-delete.ts";
@@ -117,8 +117,7 @@ function listConditions(db: Database, scope: TenantScope, query: ListClientsQuer
 type CountStatement = {
   get: (args: Record<string, unknown>) => Promise<{ n: number } | undefined>;
 };
-/** Keys are shapes (level, deleted mode, which filters), so few. */
-const countStatements = lruPerOwner<Database, string, CountStatement>(1000);
+const preparedCount = preparedPerDatabase<CountStatement>(1000);
 
 /**
  * A list's exact count, by a statement prepared once per shape: a sum of the
@@ -129,15 +128,15 @@ function countClients(
   db: Database,
   { where, summed, args, shape }: ReturnType<typeof listConditions>,
 ): Promise<number> {
-  const statements = countStatements(db);
-  let statement = statements.get(shape);
-  if (!statement) {
-    statement = summed
-      ? db.select({ n: sql<number>`coalesce(sum(${client_counts.n}), 0)`.mapWith(Number) })
-        .from(client_counts).where(summed()).prepare()
-      : db.select({ n: count() }).from(clients).where(where()).prepare();
-    statements.set(shape, statement);
-  }
+  const statement = preparedCount(
+    db,
+    shape,
+    () =>
+      summed
+        ? db.select({ n: sql<number>`coalesce(sum(${client_counts.n}), 0)`.mapWith(Number) })
+          .from(client_counts).where(summed()).prepare()
+        : db.select({ n: count() }).from(clients).where(where()).prepare(),
+  );
   return statement.get(args).then((row) => row?.n ?? 0);
 }
 
