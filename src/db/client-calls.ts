@@ -1,19 +1,19 @@
 /**
  * A libSQL client with some of its calls replaced and everything else its own:
  * how this code changes what a client does (batches begun IMMEDIATE, the
- * primary's replication log, a far region's refusal of writes).
+ * embedded file's fast reads, the primary's replication log, a far region's
+ * refusal of writes).
  * @module
  */
 import type { Client } from "@libsql/client";
 
 export function withCalls(
   client: Client,
-  calls: Partial<Pick<Client, "execute" | "batch">>,
+  calls: Partial<Pick<Client, "execute" | "batch" | "executeMultiple" | "migrate" | "close">>,
 ): Client {
   return new Proxy(client, {
     get(target, key) {
-      if (key === "execute" && calls.execute) return calls.execute;
-      if (key === "batch" && calls.batch) return calls.batch;
+      if (Object.hasOwn(calls, key)) return calls[key as keyof typeof calls];
       // Getters run on the client itself: some read its private fields.
       const value = Reflect.get(target, key);
       return typeof value === "function" ? value.bind(target) : value;

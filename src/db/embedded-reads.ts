@@ -16,6 +16,7 @@ import type { Client, InArgs, InStatement, ResultSet, Row, TransactionMode } fro
 // @ts-types="./libsql-native.d.ts"
 import Libsql, { type Statement } from "libsql";
 import { Lru } from "../lib/lru.ts";
+import { withCalls } from "./client-calls.ts";
 import { localCommits, noteLocalCommit } from "./local-commits.ts";
 
 const MAX_STATEMENTS = 500;
@@ -33,12 +34,6 @@ const LIMIT_LAST = /\blimit \?\s*$/i;
  * need no read (local-commits.ts).
  */
 export const CHANGE_POLL_MS = 2;
-
-/**
- * The client calls besides `execute` and `batch` that may write; each is counted once it
- * settles. An interactive transaction (the app opens none) would be seen by the poll.
- */
-const WRITING_CALLS: ReadonlySet<PropertyKey> = new Set(["executeMultiple", "migrate"]);
 
 /** `settling`, counted as a possible commit of this process once it settles. */
 function counted<R>(settling: Promise<R>): Promise<R> {
@@ -240,20 +235,16 @@ export function withEmbeddedReads(
     return counted(Promise.resolve(results));
   };
 
-  const wrapped = new Proxy(client, {
-    get(target, key, receiver) {
-      if (key === "execute") return execute;
-      if (key === "batch") return batch;
-      if (key === "close") {
-        return () => {
-          reader.close();
-          target.close();
-        };
-      }
-      const value = Reflect.get(target, key, receiver);
-      if (typeof value !== "function") return value;
-      if (!WRITING_CALLS.has(key)) return value.bind(target);
-      return (...args: unknown[]) => counted(value.apply(target, args));
+  // The other calls that may write are counted once they settle. An interactive
+  // transaction (the app opens none) would be seen by the poll.
+  const wrapped = withCalls(client, {
+    execute,
+    batch,
+    executeMultiple: (sql) => counted(client.executeMultiple(sql)),
+    migrate: (stmts) => counted(client.migrate(stmts)),
+    close: () => {
+      reader.close();
+      client.close();
     },
   });
   return { client: wrapped, changeVersion };
