@@ -94,3 +94,108 @@ Deno.test("live actor: a change made anywhere is refused on the next request, on
     await close();
   }
 });
+
+Deno.test("live actor: what it is read from, written by another process, is seen at once; other writes keep it", async (s) => {
+  const { a, b, url, close } = await twoInstances("leopard-actor-epoch-");
+  const outside = createClient({ url });
+  const w = await buildWorld(a);
+  const token = w.tokens.consultant;
+  const id = w.users.consultant.id;
+  const write = async (sql: string, ...args: (string | number | null)[]) => {
+    await outside.execute({ sql, args });
+    await pastThePoll();
+  };
+  const listed = async (t: typeof a) => {
+    const res = await call(t, "GET", "/api/v1/clients", { token });
+    assert.equal(res.status, 200, res.text);
+    return (res.body.results as { last_name: string }[]).map((r) => r.last_name).sort();
+  };
+  const inA1a = await call(a, "POST", "/api/v1/clients", {
+    token: w.tokens.branchAdmin,
+    body: { first_name: "Asha", last_name: "Karki" },
+  });
+  assert.equal(inA1a.status, 201, inA1a.text);
+  const inA1b = await call(a, "POST", "/api/v1/clients", {
+    token: w.tokens.branchAdminA1b,
+    body: { first_name: "Ravi", last_name: "Menon" },
+  });
+  assert.equal(inA1b.status, 201, inA1b.text);
+  try {
+    await s.step("writes that change none of it leave the remembered actor right", async () => {
+      for (const t of [a, b]) assert.deepEqual(await listed(t), ["Karki"]);
+      const patched = await call(b, "PATCH", `/api/v1/clients/${inA1a.body.id}`, {
+        token: w.tokens.branchAdmin,
+        body: { notes: "called back" },
+      });
+      assert.equal(patched.status, 200, patched.text);
+      await write(
+        "UPDATE users SET first_name = 'Renamed', last_login = ? WHERE id = ?",
+        "2026-12-01T00:00:00.000Z",
+        id,
+      );
+      for (const t of [a, b]) assert.deepEqual(await listed(t), ["Karki"]);
+    });
+
+    await s.step("a move to another branch", async () => {
+      await write("UPDATE users SET branch_id = ? WHERE id = ?", w.branches.A1b.id, id);
+      for (const t of [a, b]) assert.deepEqual(await listed(t), ["Menon"]);
+    });
+
+    await s.step("a new role", async () => {
+      await write(
+        "UPDATE users SET role = 'country_manager', region_id = NULL, branch_id = NULL WHERE id = ?",
+        id,
+      );
+      for (const t of [a, b]) assert.deepEqual(await listed(t), ["Karki", "Menon"]);
+      await write(
+        "UPDATE users SET role = 'consultant', region_id = ?, branch_id = ? WHERE id = ?",
+        w.regions.A1.id,
+        w.branches.A1a.id,
+        id,
+      );
+      for (const t of [a, b]) assert.deepEqual(await listed(t), ["Karki"]);
+    });
+
+    await s.step("a deactivation, and the account back", async () => {
+      await write("UPDATE users SET is_active = 0 WHERE id = ?", id);
+      for (const t of [a, b]) {
+        assertError(await call(t, "GET", "/api/v1/clients", { token }), 401, "user_inactive");
+      }
+      await write("UPDATE users SET is_active = 1 WHERE id = ?", id);
+      for (const t of [a, b]) assert.deepEqual(await listed(t), ["Karki"]);
+    });
+
+    await s.step("a revoked session", async () => {
+      await write(
+        "UPDATE auth_sessions SET revoked_at = ? WHERE user_id = ?",
+        new Date().toISOString(),
+        id,
+      );
+      for (const t of [a, b]) {
+        assertError(await call(t, "GET", "/api/v1/clients", { token }), 401, "session_revoked");
+      }
+    });
+
+    await s.step("a deleted session", async () => {
+      const other = w.tokens.consultantA1b;
+      for (const t of [a, b]) {
+        assert.equal((await call(t, "GET", "/api/v1/clients", { token: other })).status, 200);
+      }
+      await write(
+        "DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM auth_sessions WHERE user_id = ?)",
+        w.users.consultantA1b.id,
+      );
+      await write("DELETE FROM auth_sessions WHERE user_id = ?", w.users.consultantA1b.id);
+      for (const t of [a, b]) {
+        assertError(
+          await call(t, "GET", "/api/v1/clients", { token: other }),
+          401,
+          "session_revoked",
+        );
+      }
+    });
+  } finally {
+    outside.close();
+    await close();
+  }
+});

@@ -7,8 +7,10 @@
  * @module
  */
 import { and, eq, sql } from "drizzle-orm";
+import { changeEpoch } from "../db/change-epochs.ts";
 import { changeVersion } from "../db/change-version.ts";
 import type { Database } from "../db/database.ts";
+import { preparedPerDatabase } from "../db/prepared.ts";
 import { auth_sessions, tenants, users } from "../db/schema/index.ts";
 import { ApiError } from "../lib/errors.ts";
 import { lruPerOwner } from "../lib/lru.ts";
@@ -19,7 +21,8 @@ import type { Actor } from "../scope/scope.ts";
  * The query runs on every authenticated request, so it is built once per database
  * and reused with placeholders (building it was a third of its cost).
  */
-const actorQueries = new WeakMap<Database, ReturnType<typeof buildActorQuery>>();
+const preparedActorQuery = preparedPerDatabase<ReturnType<typeof buildActorQuery>>(1);
+const actorQuery = (db: Database) => preparedActorQuery(db, "actor", () => buildActorQuery(db));
 
 function buildActorQuery(db: Database) {
   return db
@@ -45,30 +48,18 @@ function buildActorQuery(db: Database) {
     .prepare();
 }
 
-function actorQuery(db: Database) {
-  let query = actorQueries.get(db);
-  if (!query) {
-    query = buildActorQuery(db);
-    actorQueries.set(db, query);
-  }
-  return query;
-}
-
 type ActorRow = Awaited<ReturnType<ReturnType<typeof buildActorQuery>["all"]>>[number];
 
 /**
- * The query's answer is remembered with the database's change version and used
- * while nothing at all has been committed since (change-version.ts): any write
- * (a deactivation, a suspension, a logout) moves the version, so the next
+ * The query's answer is remembered with the `access` change epoch
+ * (change-epochs.ts) and used while that has not moved: a deactivation, a
+ * suspension, a logout or a move moves it in its own transaction, so the next
  * request asks the database again: at once after a write of any serving thread,
- * within `CHANGE_POLL_MS` (2 ms) after one of another process. The rules below
- * still run on every request, against the injected clock.
+ * within `CHANGE_POLL_MS` (2 ms) after one of another process. Other writes (a
+ * client's notes, a task) leave every entry standing. The rules below still run
+ * on every request, against the injected clock.
  */
-const rememberedIn = lruPerOwner<
-  Database,
-  string,
-  { row: ActorRow | undefined; version: number }
->(10_000);
+const rememberedIn = lruPerOwner<Database, string, { row: ActorRow; access: number }>(10_000);
 
 async function actorRow(
   db: Database,
@@ -76,18 +67,20 @@ async function actorRow(
   sessionId: string,
 ): Promise<{ row: ActorRow | undefined; version: number | undefined }> {
   const version = changeVersion(db);
-  if (version === undefined) {
+  const epoch = changeEpoch(db, "access", version);
+  if (epoch === undefined) {
     return { row: (await actorQuery(db).all({ userId, sessionId }))[0], version };
   }
+  // The epoch read before the query: a commit while it runs makes the entry stale.
+  const access = await epoch;
   const cache = rememberedIn(db);
   const key = `${userId} ${sessionId}`;
   const hit = cache.get(key);
-  if (hit && hit.version === version) return hit;
-  // The version read before the query: a commit while it runs makes the entry stale.
+  if (hit && hit.access === access) return { row: hit.row, version };
   const [row] = await actorQuery(db).all({ userId, sessionId });
-  const entry = { row, version };
-  cache.set(key, entry);
-  return entry;
+  // An absent session is not remembered: no epoch moves when one is created.
+  if (row) cache.set(key, { row, access });
+  return { row, version };
 }
 
 /**

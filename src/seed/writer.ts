@@ -21,6 +21,7 @@ import {
   applications,
   audit_logs,
   branches,
+  change_epochs,
   checklist_items,
   client_experiences,
   client_lpes,
@@ -144,10 +145,19 @@ export async function writeRows(
   );
 }
 
-/** The application's tables (not SQLite's or the migrator's), in creation order. */
+/**
+ * Not data but its change counters (change-epochs.ts): a wipe moves them rather
+ * than deleting them, so no cache can meet a counter it saw before the wipe.
+ */
+const EPOCHS = getTableName(change_epochs);
+
+/**
+ * The application's tables (not SQLite's, the migrator's or the change
+ * counters), in creation order.
+ */
 export async function dataTables(db: Database): Promise<string[]> {
   const rows = await db.all<{ name: string }>(
-    sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' ORDER BY rowid`,
+    sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '__drizzle%' AND name <> ${EPOCHS} ORDER BY rowid`,
   );
   return rows.map((r) => r.name);
 }
@@ -171,6 +181,7 @@ export async function existingData(db: Database): Promise<{ tenants: number; use
  * trigger, once per row, made a wipe at a million clients 34.6 s instead of
  * 2.1 s), and the table they keep is emptied with the rest. Nothing references
  * anything once every table is empty, so the keys hold when they come back on.
+ * Every change counter moves, as the triggers would have moved them.
  */
 export async function wipeDatabase(db: Database): Promise<void> {
   const tables = await dataTables(db);
@@ -182,6 +193,7 @@ export async function wipeDatabase(db: Database): Promise<void> {
     await runBatch(db, [
       ...triggers.map((trigger) => db.run(sql`DROP TRIGGER ${sql.identifier(trigger.name)}`)),
       ...tables.map((name) => db.run(sql`DELETE FROM ${sql.identifier(name)}`)),
+      db.update(change_epochs).set({ n: sql`${change_epochs.n} + 1` }),
       ...triggers.map((trigger) => db.run(sql.raw(trigger.sql))),
     ]);
   } finally {

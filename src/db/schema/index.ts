@@ -9,3 +9,4 @@ export * from "./work.ts";
 export * from "./notifications.ts";
 export * from "./replication.ts";
 export * from "./documents.ts";
+export * from "./change-epochs.ts";

@@ -2,6 +2,7 @@
 import { and, count, eq, gte, isNull, lte, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/database.ts";
+import { changeEpoch } from "../../db/change-epochs.ts";
 import { cachedCount } from "../../db/count-cache.ts";
 import { preparedPerDatabase } from "../../db/prepared.ts";
 import {
@@ -165,13 +166,16 @@ export function listClients(
         }),
         { ...args, limit, offset },
       ),
-    count: () =>
-      cachedCount(
+    count: async () => {
+      const { version } = scope.actor;
+      const stamp = conditions.summed ? await changeEpoch(db, "client_counts", version) : version;
+      return cachedCount(
         db,
         `clients ${shape} ${JSON.stringify(args)}`,
         () => countClients(db, conditions),
-        scope.actor.version,
-      ),
+        stamp,
+      );
+    },
   });
 }
 

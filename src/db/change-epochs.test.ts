@@ -1,0 +1,81 @@
+/**
+ * The change counters (change-epochs.ts, migration 0015) move with the writes that
+ * change what their caches hold, and stand still for the writes agencies make all
+ * day, so those keep every cached actor and summed count. Whether a moved
+ * counter is heeded is proven where it is used: live-actor.test.ts and
+ * client-counts.test.ts.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { buildWorld, call, createTestApp, login, PASSWORD } from "../../tests/support.ts";
+import { change_epochs } from "./schema/index.ts";
+
+Deno.test("change epochs: which writes move which counter", async (s) => {
+  const t = await createTestApp();
+  const w = await buildWorld(t);
+  let last = { access: 0, client_counts: 0 };
+  /** Each counter's move since the last call. */
+  const moved = async () => {
+    const rows = await t.db.select().from(change_epochs);
+    const now = Object.fromEntries(rows.map((r) => [r.name, r.n])) as typeof last;
+    const diff = {
+      access: now.access > last.access,
+      client_counts: now.client_counts > last.client_counts,
+    };
+    last = now;
+    return diff;
+  };
+  const ok = async (method: string, path: string, token: string, body?: unknown) => {
+    const res = await call(t, method, path, { token, body });
+    assert.ok(res.status < 300, res.text);
+    return res.body;
+  };
+  try {
+    await moved();
+    await s.step("a login, a client's notes: neither", async () => {
+      await login(t, w.users.consultant.email);
+      const client = await ok("POST", "/api/v1/clients", w.tokens.consultant, {
+        first_name: "Asha",
+        last_name: "Karki",
+      });
+      await moved();
+      await ok("PATCH", `/api/v1/clients/${client.id}`, w.tokens.consultant, { notes: "called" });
+      assert.deepEqual(await moved(), { access: false, client_counts: false });
+    });
+    await s.step("a new client, a status, a soft delete: client_counts", async () => {
+      const client = await ok("POST", "/api/v1/clients", w.tokens.consultant, {
+        first_name: "Ravi",
+        last_name: "Menon",
+      });
+      assert.deepEqual(await moved(), { access: false, client_counts: true });
+      await ok("PATCH", `/api/v1/clients/${client.id}`, w.tokens.consultant, { status: "active" });
+      assert.deepEqual(await moved(), { access: false, client_counts: true });
+      await ok("DELETE", `/api/v1/clients/${client.id}`, w.tokens.branchAdmin);
+      assert.deepEqual(await moved(), { access: false, client_counts: true });
+    });
+    await s.step("a branch moved to another region: both (its staff move with it)", async () => {
+      await ok("PATCH", `/api/v1/branches/${w.branches.A1b.id}`, w.tokens.countryManager, {
+        region_id: w.regions.A2.id,
+      });
+      assert.deepEqual(await moved(), { access: true, client_counts: true });
+    });
+    await s.step("a deactivation, a logout, a suspension: access", async () => {
+      await ok("DELETE", `/api/v1/users/${w.users.consultantA2a.id}`, w.tokens.superAdmin);
+      assert.deepEqual(await moved(), { access: true, client_counts: false });
+      const session = await call(t, "POST", "/api/v1/auth/login", {
+        body: { email: w.users.consultantA1b.email, password: PASSWORD },
+      });
+      assert.equal(session.status, 200, session.text);
+      await moved();
+      const out = await call(t, "POST", "/api/v1/auth/logout", {
+        body: { refresh_token: session.body.refresh_token },
+      });
+      assert.equal(out.status, 204, out.text);
+      assert.deepEqual(await moved(), { access: true, client_counts: false });
+      await ok("POST", `/api/v1/tenants/${w.tenantB.id}/suspend`, w.tokens.platform);
+      assert.deepEqual(await moved(), { access: true, client_counts: false });
+    });
+  } finally {
+    t.close();
+  }
+});
