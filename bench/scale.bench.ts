@@ -389,6 +389,15 @@ Deno.serve({ hostname: "127.0.0.1", port: ${helloPort}, onListen() {} }, (req) =
 );
 const hello = await startServer(["run", "--allow-net", helloFile], {}, helloPort);
 
+/** A consultant of agency 21 saving an edit every 10 ms, beside a call (trickle). */
+const agencyWrites: Call = {
+  name: "PATCH in agency 21",
+  path: `/api/v1/clients/${writerClient}/`,
+  token: writer,
+  method: "PATCH",
+  body: JSON.stringify({ notes: `bench alongside ${UNIQUE}` }),
+};
+
 const calls: Call[] = [
   { name: "hello-world (bare Deno.serve)", path: "/", base: `http://127.0.0.1:${helloPort}` },
   {
@@ -419,13 +428,13 @@ const calls: Call[] = [
     name: `list 25 · the same, while another agency writes`,
     path: "/api/v1/clients/",
     tokens: managers,
-    alongside: {
-      name: "PATCH in agency 21",
-      path: `/api/v1/clients/${writerClient}/`,
-      token: writer,
-      method: "PATCH",
-      body: JSON.stringify({ notes: `bench alongside ${UNIQUE}` }),
-    },
+    alongside: agencyWrites,
+  },
+  {
+    name: "list 25 · search= + status=, while another agency writes",
+    path: `/api/v1/clients/?search=${encodeURIComponent(searchTerm)}&status=active`,
+    token: consultant,
+    alongside: agencyWrites,
   },
   { name: "detail · consultant", path: `/api/v1/clients/${clientId}/`, token: consultant },
   { name: "detail · country_manager", path: `/api/v1/clients/${clientId}/`, token: countryManager },

@@ -146,10 +146,14 @@ export async function preparedRowTexts<T extends SQLiteTable>(
   return textsOf(await statement.values(args));
 }
 
+/** A page's rows joined ({@link RowsText}), and how many they are. */
+export type JoinedRows<T> = { text: RowsText<T>; rows: number };
+
 /**
  * {@link preparedRowTexts} joined by SQLite itself, for a page answered as it is:
  * one string crosses into JavaScript instead of one per row (a page of 25 clients
- * read in 71 instead of 114 µs). An aggregate takes the rows of a subquery with
+ * read in 71 instead of 114 µs), with the number of rows beside it (a short page
+ * tells its list's count). An aggregate takes the rows of a subquery with
  * ORDER BY and LIMIT in that order: SQLite cannot flatten such a subquery into an
  * aggregate and runs it as a coroutine. `group_concat(… ORDER BY …)` would say so
  * outright but sorts the texts again (103 µs); json-rows.test.ts checks the order.
@@ -160,15 +164,17 @@ export async function preparedRowsText<T extends SQLiteTable>(
   key: string,
   query: () => RowQuery,
   args: Record<string, unknown>,
-): Promise<RowsText<RowOf<T>>> {
+): Promise<JoinedRows<RowOf<T>>> {
   const statement = preparedFor(db, `${key} joined`, () => {
     const rows = rowsQuery(db, table, query()).as("rows");
     // One row, and LIMIT 1 says so: embedded-reads.ts reads it with libSQL's get,
     // which hands over the page in 71 µs where all takes 100.
-    return db.select({ joined: sql<string | null>`group_concat(${rows.json}, ',')` }).from(rows)
-      .limit(1).prepare();
+    return db.select({
+      joined: sql<string | null>`group_concat(${rows.json}, ',')`,
+      rows: sql<number>`count(*)`,
+    }).from(rows).limit(1).prepare();
   });
   // Rows index like arrays but need not iterate (embedded-reads.ts).
-  const joined = (await statement.values(args))[0][0] as string | null;
-  return joined ?? "";
+  const row = (await statement.values(args))[0];
+  return { text: (row[0] as string | null) ?? "", rows: Number(row[1]) };
 }

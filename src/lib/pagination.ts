@@ -6,7 +6,13 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import { joinRows, parseRow, type RowsText, type RowText } from "../db/json-rows.ts";
+import {
+  type JoinedRows,
+  joinRows,
+  parseRow,
+  type RowsText,
+  type RowText,
+} from "../db/json-rows.ts";
 import { ApiError } from "./errors.ts";
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -81,6 +87,11 @@ export type RowSource<Row> = {
     order: string,
   ) => Promise<Row[]>;
   count: () => Promise<number>;
+  /**
+   * The count may wait for the page (the database answers in process): it is then
+   * asked only when the page cannot tell it ({@link pageAndCount}).
+   */
+  countAfterPage?: boolean;
 };
 
 type CursorValue = string | number | null;
@@ -157,11 +168,34 @@ export async function paginate<Row extends { id: string }>(
     const rows = await source.rows(plan.cursor.seek, plan.orderBy, plan.size + 1, 0, plan.name);
     return cursorPage(plan, rows, (row) => row);
   }
-  const [results, count] = await Promise.all([
-    source.rows(undefined, plan.orderBy, plan.size, plan.offset, plan.name),
-    source.count(),
-  ]);
+  const [results, count] = await pageAndCount(
+    plan,
+    source,
+    () => source.rows(undefined, plan.orderBy, plan.size, plan.offset, plan.name),
+    (rows) => rows.length,
+  );
   return numberedPage(plan, count, results);
+}
+
+/**
+ * A numbered page and its list's count. A page that is short but not empty, or an
+ * empty first page, holds the count itself: its offset plus its rows. With
+ * `countAfterPage` the page is read first and the count asked only when the page
+ * cannot tell it, so a search whose matches fit on one page walks the scope once,
+ * not twice (the count is cached only until the next write). Over a network (D1,
+ * Turso) both are asked at once instead: one round trip, not two in turn.
+ */
+async function pageAndCount<P>(
+  plan: Plan,
+  source: Pick<RowSource<unknown>, "count" | "countAfterPage">,
+  read: () => Promise<P>,
+  rowsOf: (page: P) => number,
+): Promise<[P, number]> {
+  if (!source.countAfterPage) return await Promise.all([read(), source.count()]);
+  const page = await read();
+  const rows = rowsOf(page);
+  const told = rows < plan.size && (rows > 0 || plan.offset === 0);
+  return [page, told ? plan.offset + rows : await source.count()];
 }
 
 /**
@@ -169,7 +203,7 @@ export async function paginate<Row extends { id: string }>(
  * the next cursor); a numbered page reads its rows already joined.
  */
 export type TextRowSource<Row> = RowSource<RowText<Row>> & {
-  page: (orderBy: SQL[], limit: number, offset: number, order: string) => Promise<RowsText<Row>>;
+  page: (orderBy: SQL[], limit: number, offset: number, order: string) => Promise<JoinedRows<Row>>;
 };
 
 /** A page of rows as the JSON texts SQLite wrote, joined, answered as they are ({@link pageJson}). */
@@ -188,11 +222,13 @@ export async function paginateTexts<Row extends { id: string }>(
     const page = cursorPage(plan, rows, parseRow);
     return { ...page, results: joinRows(page.results) };
   }
-  const [results, count] = await Promise.all([
-    source.page(plan.orderBy, plan.size, plan.offset, plan.name),
-    source.count(),
-  ]);
-  return numberedPage(plan, count, results);
+  const [page, count] = await pageAndCount(
+    plan,
+    source,
+    () => source.page(plan.orderBy, plan.size, plan.offset, plan.name),
+    (joined) => joined.rows,
+  );
+  return numberedPage(plan, count, page.text);
 }
 
 /** A text page as the JSON of its {@link Page}. */

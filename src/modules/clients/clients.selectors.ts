@@ -166,6 +166,8 @@ export function listClients(
         }),
         { ...args, limit, offset },
       ),
+    // An embedded file (one with a change version) answers in process.
+    countAfterPage: scope.actor.version !== undefined,
     count: async () => {
       const { version } = scope.actor;
       const stamp = conditions.summed ? await changeEpoch(db, "client_counts", version) : version;

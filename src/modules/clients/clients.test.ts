@@ -988,7 +988,13 @@ Deno.test("clients: list filters, search and ordering", async (s) => {
     const third = await list("page_size=3&page=3");
     assert.deepEqual(results(third).map((r) => r.id), [c1.id]);
     assert.equal(third.body.next, null);
-    assert.deepEqual(results(await list("page_size=3&page=4")), []);
+    // The short last page tells the count itself; the page past the end cannot.
+    assert.equal(third.body.count, 7);
+    const past = await list("page_size=3&page=4");
+    assert.deepEqual(results(past), []);
+    assert.equal(past.body.count, 7);
+    const none = await list("page_size=3&search=nobody-by-that-name");
+    assert.deepEqual([results(none).length, none.body.count, none.body.next], [0, 0, null]);
   });
 
   await s.step(
