@@ -222,6 +222,8 @@ const clientId: string = page.results[0].id;
  * write, not only from a cache that nothing empties.
  */
 const MANAGERS = 20;
+/** Distinct `search=` terms a consultant takes in turn (each its own count). */
+const SEARCH_TERMS = 40;
 const managers = await Promise.all(
   Array.from({ length: MANAGERS }, (_, i) => login(`country_manager@t${i + 1}.leopard.test`)),
 );
@@ -230,6 +232,15 @@ const writerClient: string = (await getJson("/api/v1/clients/?page_size=1", writ
 /** The pause between the writer's PATCHes, one after another. */
 const WRITE_EVERY_MS = 10;
 const searchTerm = String(page.results[0].last_name).slice(0, 3);
+/** The consultant's searches: `search=` + `status=` for the first letters of many names. */
+const searchPath = (term: string) =>
+  `/api/v1/clients/?search=${encodeURIComponent(term)}&status=active`;
+const manyTerms = [
+  ...new Set(
+    (await getJson("/api/v1/clients/?page_size=100", consultant)).results
+      .map((client: { last_name: string }) => client.last_name.slice(0, 3)),
+  ),
+].slice(0, SEARCH_TERMS) as string[];
 
 type Call = {
   name: string;
@@ -244,6 +255,8 @@ type Call = {
   base?: string;
   /** Several callers, taken in turn request by request (instead of `token`). */
   tokens?: string[];
+  /** Several paths, taken in turn request by request (instead of `path`). */
+  paths?: string[];
   /** Writes made while the call runs, every WRITE_EVERY_MS. */
   alongside?: Call;
 };
@@ -271,14 +284,21 @@ function bodiesLua(body: string): string {
   ].join("\n");
 }
 
-/** wrk's Lua for GETs whose bearer token is each of `tokens` in turn. */
-function tokensLua(tokens: string[]): string {
+const luaList = (items: string[]) => JSON.stringify(items).replace("[", "{").replace(/]$/, "}");
+
+/** wrk's Lua for GETs that take each of `tokens` and of `paths` in turn. */
+function turnsLua({ tokens, paths }: Pick<Call, "tokens" | "paths">): string {
   return [
-    `local tokens = ${JSON.stringify(tokens).replace("[", "{").replace(/]$/, "}")}`,
+    `local tokens = ${tokens ? luaList(tokens) : "nil"}`,
+    `local paths = ${paths ? luaList(paths) : "nil"}`,
     "local i = 0",
+    "local j = 0",
     "function request()",
-    "  i = i % #tokens + 1",
-    '  return wrk.format(nil, nil, { Authorization = "Bearer " .. tokens[i] })',
+    "  local headers = nil",
+    "  local path = nil",
+    '  if tokens then i = i % #tokens + 1; headers = { Authorization = "Bearer " .. tokens[i] } end',
+    "  if paths then j = j % #paths + 1; path = paths[j] end",
+    "  return wrk.format(nil, path, headers)",
     "end",
   ].join("\n");
 }
@@ -290,7 +310,7 @@ async function runWrk(call: Call, seconds = SECONDS): Promise<Figures> {
     call.body ? `wrk.headers["Content-Type"] = "application/json"` : "",
     `wrk.method = "${call.method ?? "GET"}"`,
     call.body ? bodiesLua(call.body) : "",
-    call.tokens ? tokensLua(call.tokens) : "",
+    call.tokens || call.paths ? turnsLua(call) : "",
   ];
   await Deno.writeTextFile(script, headers.join("\n"));
   const out = await new Deno.Command("wrk", {
@@ -333,8 +353,10 @@ async function runBuiltin(call: Call, seconds = SECONDS): Promise<Figures> {
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
     while (performance.now() < until) {
       const t0 = performance.now();
-      const token = call.tokens ? call.tokens[turn++ % call.tokens.length] : call.token;
-      const res = await fetch((call.base ?? base) + call.path, {
+      const token = call.tokens ? call.tokens[turn % call.tokens.length] : call.token;
+      const path = call.paths ? call.paths[turn % call.paths.length] : call.path;
+      turn++;
+      const res = await fetch((call.base ?? base) + path, {
         method: call.method ?? "GET",
         headers: {
           ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -416,7 +438,7 @@ const calls: Call[] = [
   { name: "list 25 · region_manager", path: "/api/v1/clients/", token: regionManager },
   {
     name: "list 25 · consultant, search= + status=",
-    path: `/api/v1/clients/?search=${encodeURIComponent(searchTerm)}&status=active`,
+    path: searchPath(searchTerm),
     token: consultant,
   },
   {
@@ -431,8 +453,9 @@ const calls: Call[] = [
     alongside: agencyWrites,
   },
   {
-    name: "list 25 · search= + status=, while another agency writes",
-    path: `/api/v1/clients/?search=${encodeURIComponent(searchTerm)}&status=active`,
+    name: `list 25 · ${manyTerms.length} searches in turn, while another agency writes`,
+    path: searchPath(manyTerms[0]),
+    paths: manyTerms.map(searchPath),
     token: consultant,
     alongside: agencyWrites,
   },
