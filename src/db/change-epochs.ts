@@ -13,6 +13,15 @@
  *   (a region's count sums the rows of its branches).
  * The counters are read again only when the change version has moved, once for
  * all of them; a cache compares the counter its entry was made under.
+ *
+ * Each counter is one for the whole platform, not one per agency: a new client
+ * anywhere has every scope sum its count again (4–8 µs each in SQLite), and a
+ * logout anywhere has every user's actor read again (~40 µs each). Those writes
+ * are rare beside the ones that move neither (notes, tasks, documents, audit
+ * rows); a counter per agency would cost a read per agency per commit instead.
+ * Where nothing reads them (D1, libSQL over HTTP, which have no change version)
+ * the triggers still run: one more row written by such a write. A counter moves
+ * only forward unless the file itself is swapped under a running server.
  * @module
  */
 import type { Database } from "./database.ts";
@@ -32,7 +41,7 @@ function buildRead(db: Database) {
 function readEpochs(db: Database): Promise<Epochs> {
   return preparedRead(db, "epochs", () => buildRead(db)).all().then((rows) => {
     const epochs: Epochs = { access: 0, client_counts: 0 };
-    for (const { name, n } of rows) if (name in epochs) epochs[name as EpochName] = n;
+    for (const { name, n } of rows) if (Object.hasOwn(epochs, name)) epochs[name as EpochName] = n;
     return epochs;
   });
 }
@@ -50,7 +59,9 @@ export function changeEpoch(
 ): Promise<number> | undefined {
   if (version === undefined) return undefined;
   let entry = seen.get(db);
-  if (!entry || entry.version !== version) {
+  // A request begun before a commit asks for an older version: the newer read
+  // serves it as well (it only marks what it guards older than it is).
+  if (!entry || entry.version < version) {
     const read = { version, epochs: readEpochs(db) };
     // A failed read is not kept for the version: the next caller reads again.
     read.epochs.catch(() => seen.get(db) === read && seen.delete(db));

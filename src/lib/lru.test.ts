@@ -19,6 +19,4 @@ Deno.test("lru: a full cache drops the entry used longest ago, never the hot one
   assert.equal(cache.size, 3);
   cache.set("hot", 5);
   assert.equal(cache.get("hot"), 5);
-  cache.clear();
-  assert.equal(cache.size, 0);
 });

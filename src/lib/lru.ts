@@ -26,10 +26,6 @@ export class Lru<K, V> {
     this.#entries.delete(key);
   }
 
-  clear(): void {
-    this.#entries.clear();
-  }
-
   get size(): number {
     return this.#entries.size;
   }

@@ -182,7 +182,7 @@ export async function paginate<Row extends { id: string }>(
  * empty first page, holds the count itself: its offset plus its rows. With
  * `countAfterPage` the page is read first and the count asked only when the page
  * cannot tell it, so a search whose matches fit on one page walks the scope once,
- * not twice (the count is cached only until the next write). Over a network (D1,
+ * not twice (its cached count lasts only until the next write). Over a network (D1,
  * Turso) both are asked at once instead: one round trip, not two in turn.
  */
 async function pageAndCount<P>(
