@@ -22,6 +22,14 @@ export function changeVersion(db: Database): number | undefined {
   return versions.get(db)?.();
 }
 
+/**
+ * True when `db` answers in process (an embedded file, the one kind that registers
+ * a change version): two statements in turn cost no more than two at once.
+ */
+export function answersInProcess(db: Database): boolean {
+  return versions.has(db);
+}
+
 /** Gives `to`, a second handle on `from`'s database, the same change version. */
 export function shareChanges(from: Database, to: Database): void {
   const version = versions.get(from);

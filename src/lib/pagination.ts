@@ -5,7 +5,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, type SQL } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import { answersInProcess } from "../db/change-version.ts";
+import type { Database } from "../db/database.ts";
 import {
   type JoinedRows,
   joinRows,
@@ -93,6 +95,18 @@ export type RowSource<Row> = {
    */
   countAfterPage?: boolean;
 };
+
+/**
+ * The count half of a {@link RowSource}: `where`'s rows of `table`, asked after
+ * the page (and only when it cannot tell it) where the database answers in process.
+ */
+export function countOf(
+  db: Database,
+  table: SQLiteTable,
+  where: SQL | undefined,
+): Pick<RowSource<unknown>, "count" | "countAfterPage"> {
+  return { count: () => db.$count(table, where), countAfterPage: answersInProcess(db) };
+}
 
 type CursorValue = string | number | null;
 type Cursor = { o: string; v: CursorValue[]; id: string };

@@ -16,7 +16,7 @@ import { insertSteps, type TenantTable, updateSteps } from "./audited-writes.ts"
 import { ApiError, notFound } from "./errors.ts";
 import { hardDeleteSteps } from "./hard-delete.ts";
 import { isUuid } from "./ids.ts";
-import { type Ordering, type PageQuery, paginate } from "./pagination.ts";
+import { countOf, type Ordering, type PageQuery, paginate } from "./pagination.ts";
 import type { RequestMeta } from "./request-meta.ts";
 
 /** A reference row's display name. */
@@ -85,7 +85,7 @@ export function listReferenceRows<T extends TenantTable>(
     rows: async (seek, orderBy, limit, offset) =>
       (await db.select().from(table as TenantTable).where(and(where, seek)).orderBy(...orderBy)
         .limit(limit).offset(offset)) as Row[],
-    count: () => db.$count(table, where),
+    ...countOf(db, table, where),
   });
 }
 

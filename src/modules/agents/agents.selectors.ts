@@ -5,7 +5,7 @@ import { selectRows } from "../../db/json-rows.ts";
 import { agents } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { deletedFilter } from "../../lib/soft-delete.ts";
 import { agentsInScope } from "../../scope/filters.ts";
@@ -29,7 +29,7 @@ export function listAgents(db: Database, scope: TenantScope, query: ListAgentsQu
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, agents, { where: and(where, seek), orderBy, limit, offset }),
-    count: () => db.$count(agents, where),
+    ...countOf(db, agents, where),
   });
 }
 

@@ -4,7 +4,7 @@ import type { Database } from "../../db/database.ts";
 import { applications, checklist_items } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -49,7 +49,7 @@ export function listApplications(
         await db.select().from(applications).where(and(where, seek)).orderBy(...orderBy)
           .limit(limit).offset(offset),
       ),
-    count: () => db.$count(applications, where),
+    ...countOf(db, applications, where),
   });
 }
 

@@ -7,7 +7,7 @@ import { and, eq, gte, lte } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { selectRows } from "../../db/json-rows.ts";
 import { audit_logs } from "../../db/schema/index.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { requireTenantManager } from "../../scope/permissions.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { ListAuditLogsQuery } from "./audit-logs.schemas.ts";
@@ -34,6 +34,6 @@ export function listAuditLogs(
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, audit_logs, { where: and(where, seek), orderBy, limit, offset }),
-    count: () => db.$count(audit_logs, where),
+    ...countOf(db, audit_logs, where),
   });
 }

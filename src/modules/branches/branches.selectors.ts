@@ -5,7 +5,7 @@ import { selectRows } from "../../db/json-rows.ts";
 import { branches } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { deletedFilter } from "../../lib/soft-delete.ts";
 import { branchesInScope } from "../../scope/filters.ts";
@@ -34,7 +34,7 @@ export function listBranches(
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, branches, { where: and(where, seek), orderBy, limit, offset }),
-    count: () => db.$count(branches, where),
+    ...countOf(db, branches, where),
   });
 }
 

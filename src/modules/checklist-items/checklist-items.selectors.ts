@@ -9,7 +9,7 @@ import { selectRows } from "../../db/json-rows.ts";
 import { checklist_items } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { getApplication } from "../applications/applications.selectors.ts";
@@ -86,7 +86,7 @@ export async function listChecklistItems(
   return await paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, checklist_items, { where: and(where, seek), orderBy, limit, offset }),
-    count: () => db.$count(checklist_items, where),
+    ...countOf(db, checklist_items, where),
   });
 }
 

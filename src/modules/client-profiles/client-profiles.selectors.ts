@@ -10,7 +10,7 @@ import type { Database } from "../../db/database.ts";
 import { selectRows } from "../../db/json-rows.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Page, type PageQuery, paginate } from "../../lib/pagination.ts";
+import { countOf, type Page, type PageQuery, paginate } from "../../lib/pagination.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { Client } from "../clients/clients.schemas.ts";
@@ -64,7 +64,7 @@ export async function listClientRecords<
   return await paginate(url, query, resource.ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, table, { where: and(where, seek), orderBy, limit, offset }),
-    count: () => db.$count(table, where),
+    ...countOf(db, table, where),
   });
 }
 

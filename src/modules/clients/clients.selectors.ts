@@ -3,6 +3,7 @@ import { and, count, eq, gte, isNull, lte, type Placeholder, type SQL, sql } fro
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Database } from "../../db/database.ts";
 import { changeEpoch } from "../../db/change-epochs.ts";
+import { answersInProcess } from "../../db/change-version.ts";
 import { cachedCount } from "../../db/count-cache.ts";
 import { preparedPerDatabase } from "../../db/prepared.ts";
 import {
@@ -166,8 +167,7 @@ export function listClients(
         }),
         { ...args, limit, offset },
       ),
-    // An embedded file (one with a change version) answers in process.
-    countAfterPage: scope.actor.version !== undefined,
+    countAfterPage: answersInProcess(db),
     count: async () => {
       const { version } = scope.actor;
       const stamp = conditions.summed ? await changeEpoch(db, "client_counts", version) : version;

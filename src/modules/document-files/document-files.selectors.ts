@@ -4,7 +4,7 @@ import type { Database } from "../../db/database.ts";
 import { document_files } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import { type CaseRef, getChecklistItem } from "../checklist-items/checklist-items.selectors.ts";
@@ -30,7 +30,7 @@ function pageOfFiles(db: Database, where: SQL | undefined, query: ListFilesQuery
     rows: async (seek, orderBy, limit, offset) =>
       (await db.select().from(document_files).where(and(where, seek)).orderBy(...orderBy)
         .limit(limit).offset(offset)).map(shownFile),
-    count: () => db.$count(document_files, where),
+    ...countOf(db, document_files, where),
   });
 }
 

@@ -5,7 +5,7 @@ import { selectRows } from "../../db/json-rows.ts";
 import { notifications } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { type Notification, toNotification } from "../../notifications/notification.ts";
 import type { Scope } from "../../scope/scope.ts";
 import type { ListNotificationsQuery } from "./notifications.schemas.ts";
@@ -36,7 +36,7 @@ export async function listNotifications(
   const page = await paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, notifications, { where: and(where, seek), orderBy, limit, offset }),
-    count: () => db.$count(notifications, where),
+    ...countOf(db, notifications, where),
   });
   return { ...page, results: page.results.map(toNotification) };
 }

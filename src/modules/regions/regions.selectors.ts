@@ -5,7 +5,7 @@ import { selectRows } from "../../db/json-rows.ts";
 import { regions } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { regionsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -28,7 +28,7 @@ export function listRegions(
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, regions, { where: and(where, seek), orderBy, limit, offset }),
-    count: () => db.$count(regions, where),
+    ...countOf(db, regions, where),
   });
 }
 

@@ -6,7 +6,7 @@ import { reminders } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { filterUserId } from "../../lib/fields.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
 import type { ListRemindersQuery, Reminder } from "./reminders.schemas.ts";
@@ -37,7 +37,7 @@ export function listReminders(
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, reminders, { where: and(where, seek), orderBy, limit, offset }),
-    count: () => db.$count(reminders, where),
+    ...countOf(db, reminders, where),
   });
 }
 

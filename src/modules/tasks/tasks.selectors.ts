@@ -10,7 +10,7 @@ import { tasks } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { filterUserId } from "../../lib/fields.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { tasksInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -46,7 +46,7 @@ export function listTasks(db: Database, scope: TenantScope, query: ListTasksQuer
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, tasks, { where: and(where, seek), orderBy, limit, offset }),
-    count: () => db.$count(tasks, where),
+    ...countOf(db, tasks, where),
   });
 }
 

@@ -5,7 +5,7 @@ import { selectRows } from "../../db/json-rows.ts";
 import { tenants } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { tenantsInScope } from "../../scope/filters.ts";
 import type { Scope } from "../../scope/scope.ts";
@@ -27,7 +27,7 @@ export function listTenants(db: Database, scope: Scope, query: ListTenantsQuery,
   return paginate(url, query, ordering, {
     rows: (seek, orderBy, limit, offset) =>
       selectRows(db, tenants, { where: and(where, seek), orderBy, limit, offset }),
-    count: () => db.$count(tenants, where),
+    ...countOf(db, tenants, where),
   });
 }
 

@@ -5,7 +5,7 @@ import type { Database } from "../../db/database.ts";
 import { users } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { usersInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -39,7 +39,7 @@ export function listUsers(db: Database, scope: TenantScope, query: ListUsersQuer
     rows: (seek, orderBy, limit, offset) =>
       db.select(publicColumns).from(users).where(and(where, seek)).orderBy(...orderBy).limit(limit)
         .offset(offset),
-    count: () => db.$count(users, where),
+    ...countOf(db, users, where),
   });
 }
 

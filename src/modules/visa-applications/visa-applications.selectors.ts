@@ -7,7 +7,7 @@ import type { Database } from "../../db/database.ts";
 import { checklist_items, visa_applications } from "../../db/schema/index.ts";
 import { notFound } from "../../lib/errors.ts";
 import { isUuid } from "../../lib/ids.ts";
-import { type Ordering, paginate } from "../../lib/pagination.ts";
+import { countOf, type Ordering, paginate } from "../../lib/pagination.ts";
 import { matchesSearch } from "../../lib/search.ts";
 import { clientRowsInScope } from "../../scope/filters.ts";
 import type { TenantScope } from "../../scope/scope.ts";
@@ -46,7 +46,7 @@ export function listVisaApplications(
         await db.select().from(visa_applications).where(and(where, seek)).orderBy(...orderBy)
           .limit(limit).offset(offset),
       ),
-    count: () => db.$count(visa_applications, where),
+    ...countOf(db, visa_applications, where),
   });
 }
 
