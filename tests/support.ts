@@ -156,6 +156,19 @@ export async function call(
   return { status: response.status, body: parsed, headers: response.headers, text };
 }
 
+/** {@link call} as `token`, asserting a 2xx answer; gives its JSON body. */
+export async function succeeded(
+  t: TestApp,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await call(t, method, path, { token, body });
+  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
+  return res.body;
+}
+
 /** Logs in and returns the access token. */
 export async function login(t: TestApp, email: string): Promise<string> {
   const res = await call(t, "POST", "/api/v1/auth/login", { body: { email, password: PASSWORD } });

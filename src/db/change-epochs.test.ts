@@ -7,7 +7,14 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { buildWorld, call, createTestApp, login, PASSWORD } from "../../tests/support.ts";
+import {
+  buildWorld,
+  call,
+  createTestApp,
+  login,
+  PASSWORD,
+  succeeded,
+} from "../../tests/support.ts";
 import { change_epochs } from "./schema/index.ts";
 
 Deno.test("change epochs: which writes move which counter", async (s) => {
@@ -25,11 +32,8 @@ Deno.test("change epochs: which writes move which counter", async (s) => {
     last = now;
     return diff;
   };
-  const ok = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await call(t, method, path, { token, body });
-    assert.ok(res.status < 300, res.text);
-    return res.body;
-  };
+  const ok = (method: string, path: string, token: string, body?: unknown) =>
+    succeeded(t, method, path, token, body);
   try {
     await moved();
     await s.step("a login, a client's notes: neither", async () => {

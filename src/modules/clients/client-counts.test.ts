@@ -13,6 +13,7 @@ import {
   buildWorld,
   call,
   createTestApp,
+  succeeded,
   type TestApp,
   twoInstances,
   type Who,
@@ -82,11 +83,6 @@ async function created(t: TestApp, token: string, body: Record<string, unknown>)
   return res.body.id as string;
 }
 
-async function ok(t: TestApp, method: string, path: string, token: string, body?: unknown) {
-  const res = await call(t, method, path, { token, body });
-  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
-}
-
 Deno.test("client counts: every write that moves a client shows in every role's count", async (t) => {
   const app = await createTestApp();
   try {
@@ -108,24 +104,27 @@ Deno.test("client counts: every write that moves a client shows in every role's 
 
     await t.step("created", () => assertCounts(app, w));
     await t.step("a status changed, and a PATCH that moves nothing", async () => {
-      await ok(app, "PATCH", `${BASE}/${ids[1]}`, cm, { status: "active" });
-      await ok(app, "PATCH", `${BASE}/${ids[0]}`, cm, { notes: "called back" });
+      await succeeded(app, "PATCH", `${BASE}/${ids[1]}`, cm, { status: "active" });
+      await succeeded(app, "PATCH", `${BASE}/${ids[0]}`, cm, { notes: "called back" });
       await assertCounts(app, w);
     });
     await t.step("moved to another branch, and to another region", async () => {
-      await ok(app, "PATCH", `${BASE}/${ids[2]}`, cm, { branch_id: A1a.id });
-      await ok(app, "PATCH", `${BASE}/${ids[3]}`, cm, { branch_id: A1b.id, status: "prospect" });
+      await succeeded(app, "PATCH", `${BASE}/${ids[2]}`, cm, { branch_id: A1a.id });
+      await succeeded(app, "PATCH", `${BASE}/${ids[3]}`, cm, {
+        branch_id: A1b.id,
+        status: "prospect",
+      });
       await assertCounts(app, w);
     });
     await t.step("soft-deleted, then one restored", async () => {
-      await ok(app, "DELETE", `${BASE}/${ids[0]}`, w.tokens.branchAdmin);
-      await ok(app, "DELETE", `${BASE}/${ids[4]}`, w.tokens.branchAdmin);
+      await succeeded(app, "DELETE", `${BASE}/${ids[0]}`, w.tokens.branchAdmin);
+      await succeeded(app, "DELETE", `${BASE}/${ids[4]}`, w.tokens.branchAdmin);
       await assertCounts(app, w);
-      await ok(app, "POST", `${BASE}/${ids[4]}/restore`, w.tokens.branchAdmin);
+      await succeeded(app, "POST", `${BASE}/${ids[4]}/restore`, w.tokens.branchAdmin);
       await assertCounts(app, w);
     });
     await t.step("a branch moved to another region takes its clients' counts along", async () => {
-      await ok(app, "PATCH", `/api/v1/branches/${A1b.id}`, w.tokens.superAdmin, {
+      await succeeded(app, "PATCH", `/api/v1/branches/${A1b.id}`, w.tokens.superAdmin, {
         region_id: w.regions.A2.id,
       });
       await assertCounts(app, w);
@@ -146,8 +145,8 @@ Deno.test("client counts: another instance's writes on the same file count at on
       status: "lead",
     });
     await assertCounts(a, w);
-    await ok(b, "PATCH", `${BASE}/${id}`, w.tokens.countryManager, { status: "active" });
-    await ok(b, "DELETE", `${BASE}/${id}/`, w.tokens.branchAdmin);
+    await succeeded(b, "PATCH", `${BASE}/${id}`, w.tokens.countryManager, { status: "active" });
+    await succeeded(b, "DELETE", `${BASE}/${id}/`, w.tokens.branchAdmin);
     await assertCounts(a, w);
   } finally {
     await close();
