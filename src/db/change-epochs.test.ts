@@ -20,15 +20,19 @@ import { change_epochs } from "./schema/index.ts";
 Deno.test("change epochs: which writes move which counter", async (s) => {
   const t = await createTestApp();
   const w = await buildWorld(t);
-  let last = { access: 0, client_counts: 0 };
-  /** Each counter's move since the last call. */
+  const agencyA = `clients ${w.tenantA.id}`, agencyB = `clients ${w.tenantB.id}`;
+  let last: Record<string, number> = {};
+  /** Each counter's move since the last call (agency B's search counter must not). */
   const moved = async () => {
     const rows = await t.db.select().from(change_epochs);
-    const now = Object.fromEntries(rows.map((r) => [r.name, r.n])) as typeof last;
+    const now = Object.fromEntries(rows.map((r) => [r.name, r.n]));
+    const step = (name: string) => (now[name] ?? 0) > (last[name] ?? 0);
     const diff = {
-      access: now.access > last.access,
-      client_counts: now.client_counts > last.client_counts,
+      access: step("access"),
+      client_counts: step("client_counts"),
+      search: step(agencyA),
     };
+    assert.equal(step(agencyB), false, "another agency's writes never move agency B's");
     last = now;
     return diff;
   };
@@ -44,28 +48,48 @@ Deno.test("change epochs: which writes move which counter", async (s) => {
       });
       await moved();
       await ok("PATCH", `/api/v1/clients/${client.id}`, w.tokens.consultant, { notes: "called" });
-      assert.deepEqual(await moved(), { access: false, client_counts: false });
+      assert.deepEqual(await moved(), { access: false, client_counts: false, search: false });
     });
-    await s.step("a new client, a status, a soft delete: client_counts", async () => {
+    await s.step("a new client, a status, a soft delete: client_counts and search", async () => {
       const client = await ok("POST", "/api/v1/clients", w.tokens.consultant, {
         first_name: "Ravi",
         last_name: "Menon",
       });
-      assert.deepEqual(await moved(), { access: false, client_counts: true });
+      const all = { access: false, client_counts: true, search: true };
+      assert.deepEqual(await moved(), all);
       await ok("PATCH", `/api/v1/clients/${client.id}`, w.tokens.consultant, { status: "active" });
-      assert.deepEqual(await moved(), { access: false, client_counts: true });
+      assert.deepEqual(await moved(), all);
       await ok("DELETE", `/api/v1/clients/${client.id}`, w.tokens.branchAdmin);
-      assert.deepEqual(await moved(), { access: false, client_counts: true });
+      assert.deepEqual(await moved(), all);
+      await ok("POST", `/api/v1/clients/${client.id}/restore`, w.tokens.branchAdmin);
+      assert.deepEqual(await moved(), all);
     });
-    await s.step("a branch moved to another region: both (its staff move with it)", async () => {
-      await ok("PATCH", `/api/v1/branches/${w.branches.A1b.id}`, w.tokens.countryManager, {
-        region_id: w.regions.A2.id,
+    await s.step("a searched field: search alone", async () => {
+      const client = await ok("POST", "/api/v1/clients", w.tokens.consultant, {
+        first_name: "Mina",
+        last_name: "Rai",
       });
-      assert.deepEqual(await moved(), { access: true, client_counts: true });
+      await moved();
+      for (
+        const body of [{ last_name: "Thapa" }, { email: "mina@example.com" }, { phone: "+9779800" }]
+      ) {
+        await ok("PATCH", `/api/v1/clients/${client.id}`, w.tokens.consultant, body);
+        assert.deepEqual(await moved(), { access: false, client_counts: false, search: true });
+      }
     });
+    await s.step(
+      "a branch moved to another region: all three (its staff move with it)",
+      async () => {
+        await ok("PATCH", `/api/v1/branches/${w.branches.A1b.id}`, w.tokens.countryManager, {
+          region_id: w.regions.A2.id,
+        });
+        assert.deepEqual(await moved(), { access: true, client_counts: true, search: true });
+      },
+    );
     await s.step("a deactivation, a logout, a suspension: access", async () => {
+      const none = { access: true, client_counts: false, search: false };
       await ok("DELETE", `/api/v1/users/${w.users.consultantA2a.id}`, w.tokens.superAdmin);
-      assert.deepEqual(await moved(), { access: true, client_counts: false });
+      assert.deepEqual(await moved(), none);
       const session = await call(t, "POST", "/api/v1/auth/login", {
         body: { email: w.users.consultantA1b.email, password: PASSWORD },
       });
@@ -75,9 +99,9 @@ Deno.test("change epochs: which writes move which counter", async (s) => {
         body: { refresh_token: session.body.refresh_token },
       });
       assert.equal(out.status, 204, out.text);
-      assert.deepEqual(await moved(), { access: true, client_counts: false });
+      assert.deepEqual(await moved(), none);
       await ok("POST", `/api/v1/tenants/${w.tenantB.id}/suspend`, w.tokens.platform);
-      assert.deepEqual(await moved(), { access: true, client_counts: false });
+      assert.deepEqual(await moved(), none);
     });
   } finally {
     t.close();

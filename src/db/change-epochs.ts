@@ -11,10 +11,16 @@
  *   session. Everything a live actor is read from (auth/live-actor.ts).
  * - `client_counts`: any row of client_counts, and a branch's tenant or region
  *   (a region's count sums the rows of its branches).
- * The counters are read again only when the change version has moved, once for
- * all of them; a cache compares the counter its entry was made under.
+ * - `clients <tenant id>`, one per agency (migration 0016): a client made,
+ *   deleted, or changed in what a search reads (placement, deletion, status,
+ *   creation time, searched columns), and a branch's tenant or region. It
+ *   guards whole copies of a scope's clients (client-search.ts), which are
+ *   dear to make again, so a write in one agency must not empty another's.
+ * The counters are read again only when the change version has moved: the two
+ * platform ones together, an agency's alone when it is first asked for; a cache
+ * compares the counter its entry was made under.
  *
- * Each counter is one for the whole platform, not one per agency: a new client
+ * `access` and `client_counts` are one for the whole platform: a new client
  * anywhere has every scope sum its count again (4–8 µs each in SQLite), and a
  * logout anywhere has every user's actor read again (~40 µs each). Those writes
  * are rare beside the ones that move neither (notes, tasks, documents, audit
@@ -24,26 +30,46 @@
  * only forward unless the file itself is swapped under a running server.
  * @module
  */
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "./database.ts";
 import { preparedPerDatabase } from "./prepared.ts";
 import { change_epochs } from "./schema/index.ts";
 
-export type EpochName = "access" | "client_counts";
-type Epochs = Record<EpochName, number>;
+type PlatformEpoch = "access" | "client_counts";
+export type EpochName = PlatformEpoch | `clients ${string}`;
+type Epochs = Record<PlatformEpoch, number>;
 
-const seen = new WeakMap<Database, { version: number; epochs: Promise<Epochs> }>();
-const preparedRead = preparedPerDatabase<ReturnType<typeof buildRead>>(1);
+/** What was read under one change version: the platform counters, and agencies' as asked. */
+type Seen = { version: number; epochs: Promise<Epochs>; agencies: Map<string, Promise<number>> };
+const seen = new WeakMap<Database, Seen>();
+const preparedRead = preparedPerDatabase<ReturnType<typeof buildRead>>(2);
 
-function buildRead(db: Database) {
-  return db.select({ name: change_epochs.name, n: change_epochs.n }).from(change_epochs).prepare();
+function buildRead(db: Database, names: PlatformEpoch[] | undefined) {
+  return db.select({ name: change_epochs.name, n: change_epochs.n }).from(change_epochs)
+    .where(
+      names ? inArray(change_epochs.name, names) : eq(change_epochs.name, sql.placeholder("name")),
+    ).prepare();
 }
 
 function readEpochs(db: Database): Promise<Epochs> {
-  return preparedRead(db, "epochs", () => buildRead(db)).all().then((rows) => {
-    const epochs: Epochs = { access: 0, client_counts: 0 };
-    for (const { name, n } of rows) if (Object.hasOwn(epochs, name)) epochs[name as EpochName] = n;
+  const epochs: Epochs = { access: 0, client_counts: 0 };
+  const read = preparedRead(db, "platform", () => buildRead(db, ["access", "client_counts"]));
+  return read.all().then((rows) => {
+    for (const { name, n } of rows) epochs[name as PlatformEpoch] = n;
     return epochs;
   });
+}
+
+/** One counter; a row never written is 0 (its first move writes 1). */
+function readEpoch(db: Database, name: string): Promise<number> {
+  const read = preparedRead(db, "one", () => buildRead(db, undefined));
+  return read.get({ name }).then((row) => row?.n ?? 0);
+}
+
+/** Forgets `read` if it fails, so the next caller reads again. */
+function keptUnlessFailed<T>(read: Promise<T>, forget: () => void): Promise<T> {
+  read.catch(forget);
+  return read;
 }
 
 /**
@@ -62,10 +88,18 @@ export function changeEpoch(
   // A request begun before a commit asks for an older version: the newer read
   // serves it as well (it only marks what it guards older than it is).
   if (!entry || entry.version < version) {
-    const read = { version, epochs: readEpochs(db) };
-    // A failed read is not kept for the version: the next caller reads again.
-    read.epochs.catch(() => seen.get(db) === read && seen.delete(db));
+    const read: Seen = { version, epochs: readEpochs(db), agencies: new Map() };
+    keptUnlessFailed(read.epochs, () => seen.get(db) === read && seen.delete(db));
     seen.set(db, entry = read);
   }
-  return entry.epochs.then((epochs) => epochs[name]);
+  if (name === "access" || name === "client_counts") {
+    return entry.epochs.then((epochs) => epochs[name]);
+  }
+  const { agencies } = entry;
+  let epoch = agencies.get(name);
+  if (!epoch) {
+    const read = readEpoch(db, name);
+    agencies.set(name, epoch = keptUnlessFailed(read, () => agencies.delete(name)));
+  }
+  return epoch;
 }

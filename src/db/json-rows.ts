@@ -12,7 +12,15 @@
  * query, not silently.
  * @module
  */
-import { getTableName, type Placeholder, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  eq,
+  getTableColumns,
+  getTableName,
+  type Placeholder,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "./database.ts";
 import { preparedPerDatabase } from "./prepared.ts";
@@ -55,6 +63,12 @@ export function rowJson(table: SQLiteTable): SQL {
 
 /** What to read; any value may be a `sql.placeholder` bound by the call's `args`. */
 export type RowQuery = {
+  /**
+   * Only the rows whose `id` is in this JSON array, looked up one by one: the
+   * array is the outer loop (a CROSS JOIN keeps it there), or SQLite may walk a
+   * longer index that `where` names more columns of and test each id.
+   */
+  ids?: Placeholder;
   where?: SQL;
   orderBy?: SQL[];
   limit?: number | Placeholder;
@@ -94,9 +108,19 @@ function parseAll<T>(texts: readonly RowText<T>[]): T[] {
   return JSON.parse(`[${texts.join(",")}]`);
 }
 
-function rowsQuery(db: Database, table: SQLiteTable, { where, orderBy, limit, offset }: RowQuery) {
-  const builder = db.select({ json: rowJson(table).as("json") }).from(table).where(where)
-    .orderBy(...(orderBy ?? [])).$dynamic();
+function rowsQuery(
+  db: Database,
+  table: SQLiteTable,
+  { ids, where, orderBy, limit, offset }: RowQuery,
+) {
+  const json = { json: rowJson(table).as("json") };
+  const builder =
+    (ids
+      ? db.select(json).from(sql`json_each(${ids}) AS picked`).crossJoin(table).where(
+        and(eq(getTableColumns(table).id, sql`picked.value`), where),
+      )
+      : db.select(json).from(table).where(where))
+      .orderBy(...(orderBy ?? [])).$dynamic();
   // SQLite takes no OFFSET without a LIMIT.
   if (limit !== undefined || offset !== undefined) builder.limit(limit ?? Number.MAX_SAFE_INTEGER);
   if (offset !== undefined) builder.offset(offset);

@@ -20,3 +20,28 @@ Deno.test("lru: a full cache drops the entry used longest ago, never the hot one
   cache.set("hot", 5);
   assert.equal(cache.get("hot"), 5);
 });
+
+Deno.test("lru: with a weight, entries go oldest first until the new one fits", () => {
+  const cache = new Lru<string, number[]>(10, (value) => value.length);
+  cache.set("a", [1, 2, 3, 4]);
+  cache.set("b", [1, 2, 3, 4]);
+  assert.equal(cache.get("a")?.length, 4);
+  cache.set("c", [1, 2, 3, 4, 5]);
+  // b was used longest ago; dropping it leaves 4 + 5, which fits.
+  assert.deepEqual([cache.get("a")?.length, cache.get("b"), cache.get("c")?.length], [
+    4,
+    undefined,
+    5,
+  ]);
+  // Heavier than the whole cache: not kept, and nothing else is dropped for it.
+  cache.set("huge", new Array(11).fill(0));
+  assert.deepEqual([cache.get("huge"), cache.size], [undefined, 2]);
+  // Replacing an entry gives back its weight first.
+  cache.set("c", [1]);
+  cache.set("d", [1, 2, 3, 4, 5]);
+  assert.deepEqual([cache.get("a")?.length, cache.get("c")?.length, cache.get("d")?.length], [
+    4,
+    1,
+    5,
+  ]);
+});

@@ -5,7 +5,12 @@
  */
 export class Lru<K, V> {
   readonly #entries = new Map<K, V>();
-  constructor(readonly max: number) {}
+  #weight = 0;
+  /**
+   * At most `max` entries, or, with `weigh`, entries weighing at most `max` in
+   * all (an entry heavier than that on its own is not kept).
+   */
+  constructor(readonly max: number, readonly weigh: (value: V) => number = () => 1) {}
 
   get(key: K): V | undefined {
     const value = this.#entries.get(key);
@@ -17,13 +22,19 @@ export class Lru<K, V> {
   }
 
   set(key: K, value: V): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= this.max) this.#entries.delete(this.#entries.keys().next().value!);
+    this.delete(key);
+    const weight = this.weigh(value);
+    if (weight > this.max) return;
+    while (this.#weight + weight > this.max) this.delete(this.#entries.keys().next().value!);
     this.#entries.set(key, value);
+    this.#weight += weight;
   }
 
   delete(key: K): void {
+    const value = this.#entries.get(key);
+    if (value === undefined) return;
     this.#entries.delete(key);
+    this.#weight -= this.weigh(value);
   }
 
   get size(): number {
@@ -35,12 +46,15 @@ export class Lru<K, V> {
  * One {@link Lru} of at most `max` entries per owner (a database, a key set),
  * made on first use and dropped with its owner.
  */
-export function lruPerOwner<O extends object, K, V>(max: number): (owner: O) => Lru<K, V> {
+export function lruPerOwner<O extends object, K, V>(
+  max: number,
+  weigh?: (value: V) => number,
+): (owner: O) => Lru<K, V> {
   const caches = new WeakMap<O, Lru<K, V>>();
   return (owner) => {
     let cache = caches.get(owner);
     if (!cache) {
-      cache = new Lru(max);
+      cache = new Lru(max, weigh);
       caches.set(owner, cache);
     }
     return cache;

@@ -6,10 +6,15 @@
 import { or, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 
+/** The term searched for: `search=` trimmed; undefined when there is none. */
+export function searchTerm(search: string | undefined): string | undefined {
+  return search?.trim() || undefined;
+}
+
 /** The LIKE pattern of a search term; undefined when there is no term. */
 export function searchPattern(term: string | undefined): string | undefined {
-  const trimmed = term?.trim();
-  if (!trimmed) return undefined;
+  const trimmed = searchTerm(term);
+  if (trimmed === undefined) return undefined;
   return `%${trimmed.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 

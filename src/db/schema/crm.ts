@@ -163,7 +163,8 @@ export const client_counts = sqliteTable("client_counts", {
  * triggers (the seed drops them with the indexes, as a per-row upsert would cost
  * a million statements). Migration 0013's first fill, but grouped in the order of
  * clients_tenant_branch_status_idx first, so only the few groups are sorted, not
- * every client (at a million clients ~4 s inside the seed).
+ * every client (at a million clients ~4 s inside the seed). Every agency's
+ * `clients` counter moves too, as the triggers would have moved it (migration 0016).
  */
 export const RECOUNT_CLIENTS: readonly string[] = [
   "DELETE FROM client_counts",
@@ -171,4 +172,6 @@ export const RECOUNT_CLIENTS: readonly string[] = [
   "SELECT tenant_id, branch_id, status, deleted, sum(n) FROM (" +
   "SELECT tenant_id, branch_id, status, deleted_at IS NOT NULL AS deleted, count(*) AS n " +
   "FROM clients GROUP BY tenant_id, branch_id, deleted_at, status) GROUP BY 1, 2, 3, 4",
+  "INSERT INTO change_epochs (name, n) SELECT 'clients ' || id, 1 FROM tenants WHERE true " +
+  "ON CONFLICT DO UPDATE SET n = n + 1",
 ];

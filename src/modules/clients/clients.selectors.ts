@@ -5,6 +5,7 @@ import type { Database } from "../../db/database.ts";
 import { changeEpoch } from "../../db/change-epochs.ts";
 import { answersInProcess } from "../../db/change-version.ts";
 import { cachedCount } from "../../db/count-cache.ts";
+import { searchedIds } from "./client-search.ts";
 import { preparedPerDatabase } from "../../db/prepared.ts";
 import {
   parseRow,
@@ -98,11 +99,12 @@ function listConditions(db: Database, scope: TenantScope, query: ListClientsQuer
   // The rights check now, not in `where`: a shape's statement and counts are
   // shared by every role of its level (so by a consultant and a branch_admin).
   requireDeletedListRights(scope, query);
-  const where = () =>
+  const where = (unless?: keyof ListClientsQuery) =>
     and(
       clientsInScope(scopePlaceholders(scope.level), db),
       deletedCondition(query, clients.deleted_at),
-      ...given.map(([name, , condition]) => condition(sql.placeholder(name))),
+      ...given.filter(([name]) => name !== unless)
+        .map(([name, , condition]) => condition(sql.placeholder(name))),
     );
   // The same scope and filters on the per-branch counts, when they hold every filter.
   const deleted = query.only_deleted ? 1 : query.include_deleted ? undefined : 0;
@@ -113,7 +115,7 @@ function listConditions(db: Database, scope: TenantScope, query: ListClientsQuer
         deleted === undefined ? undefined : eq(client_counts.deleted, deleted),
         ...given.map(([name, , , counted]) => eq(counted!, sql.placeholder(name))),
       ));
-  return { where, summed, args, shape: shape.join(" ") };
+  return { where, summed, args, shape: shape.join(" "), filters: given.map(([name]) => name) };
 }
 
 type CountStatement = {
@@ -143,7 +145,7 @@ function countClients(
 }
 
 /** Lists the clients the caller sees, with the filters staff use. */
-export function listClients(
+export async function listClients(
   db: Database,
   scope: TenantScope,
   query: ListClientsQuery,
@@ -151,24 +153,37 @@ export function listClients(
 ) {
   const conditions = listConditions(db, scope, query);
   const { where, args, shape } = conditions;
+  const searched = await searchedIds(db, scope, query, conditions.filters);
   return paginateTexts(url, query, ordering, {
     rows: (seek, orderBy, limit) =>
       selectRowTexts(db, clients, { where: and(where(), seek), orderBy, limit }, args),
     page: (orderBy, limit, offset, order) =>
-      preparedRowsText(
-        db,
-        clients,
-        `clients.list ${shape} ${order}`,
-        () => ({
-          where: where(),
-          orderBy,
-          limit: sql.placeholder("limit"),
-          offset: sql.placeholder("offset"),
-        }),
-        { ...args, limit, offset },
-      ),
+      searched
+        ? preparedRowsText(
+          db,
+          clients,
+          `clients.searched ${shape} ${order}`,
+          // The scope and the other filters again, so no id can bring in a row
+          // outside them. Not the term: LIKE on a row read whole cost ~5 µs a
+          // row, where on the index entries it cost 0.1.
+          () => ({ ids: sql.placeholder("ids"), where: where("search"), orderBy }),
+          { ...args, ids: JSON.stringify(searched.slice(offset, offset + limit)) },
+        )
+        : preparedRowsText(
+          db,
+          clients,
+          `clients.list ${shape} ${order}`,
+          () => ({
+            where: where(),
+            orderBy,
+            limit: sql.placeholder("limit"),
+            offset: sql.placeholder("offset"),
+          }),
+          { ...args, limit, offset },
+        ),
     countAfterPage: answersInProcess(db),
     count: async () => {
+      if (searched) return searched.length;
       const { version } = scope.actor;
       const stamp = conditions.summed ? await changeEpoch(db, "client_counts", version) : version;
       return cachedCount(
