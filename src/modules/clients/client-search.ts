@@ -33,17 +33,23 @@ import type { TenantScope } from "../../scope/scope.ts";
 import type { ListClientsQuery } from "./clients.schemas.ts";
 
 /**
- * A scope's live clients, newest first: three columns, one entry per client.
- * A scope larger than the memory allows is held as not `complete`, with no
- * clients, so it is not read again until its counter moves.
+ * A scope's live clients, newest first: ids and statuses, and the searched texts
+ * joined by U+001E, client `i`'s text starting at `starts[i]`. One indexOf over
+ * the joined text finds a term several times faster than one `includes` per
+ * client (~24 ns each: 240 µs for an agency of 10,345). A term holds no control
+ * character (clients.schemas.ts), so no match spans two clients, whatever their
+ * texts hold. A scope larger than the memory allows is held as not `complete`,
+ * with no clients, so it is not read again until its counter moves.
  */
 type Copy = {
   stamp: number;
   complete: boolean;
   ids: string[];
   statuses: string[];
-  texts: string[];
+  texts: string;
+  starts: number[];
 };
+const SEPARATOR = "\x1e";
 
 /**
  * Clients held per database (a thread's connection), over all copies: ~250 bytes
@@ -71,8 +77,8 @@ type CopyRow = { ids: string; statuses: string; texts: string; n: number };
  * A scope's columns as three joined texts, folded by SQLite's lower(): a row per
  * client through libSQL and a fold in JavaScript took 5 ms for 2,614 clients,
  * JSON arrays 2.6 ms. Ids and statuses hold no comma; a searched text may hold
- * any character, so the record separator (U+001E) is checked: a text holding one
- * splits into too many, and the texts are read again as JSON. The aggregate
+ * any character, so the separator is counted: a text holding one makes too
+ * many, and the texts are read again as JSON. The aggregate
  * reads a subquery with ORDER BY and LIMIT, which SQLite runs as a coroutine in
  * that order (json-rows.ts).
  */
@@ -99,23 +105,45 @@ function split(joined: string, separator: string): string[] {
   return joined === "" ? [] : joined.split(separator);
 }
 
+/** Where each of `n` texts joined by the separator starts, or undefined if one holds it. */
+function startsOf(texts: string, n: number): number[] | undefined {
+  const starts = n ? [0] : [];
+  for (let at = texts.indexOf(SEPARATOR); at >= 0; at = texts.indexOf(SEPARATOR, at + 1)) {
+    starts.push(at + 1);
+  }
+  return starts.length === n ? starts : undefined;
+}
+
 async function readCopy(db: Database, scope: TenantScope, stamp: number): Promise<Copy> {
   const read = (json: boolean) =>
     preparedCopy(db, `${scope.level} ${json}`, () => buildCopyRead(db, scope.level, json))
       .all({ ...scopeArgs(scope), limit: MAX_CLIENTS + 1 }).then((rows) => rows[0] as CopyRow);
   let row = await read(false);
-  let texts = split(row.texts, "\x1e");
-  if (texts.length !== row.n) {
+  let texts = row.texts;
+  let starts = startsOf(texts, row.n);
+  if (!starts) {
+    // A text holds the separator: its offsets come from the texts one by one.
     row = await read(true);
-    texts = JSON.parse(row.texts);
+    const each: string[] = JSON.parse(row.texts);
+    texts = each.join(SEPARATOR);
+    starts = [];
+    for (let i = 0, at = 0; i < each.length; at += each[i++].length + 1) starts.push(at);
   }
-  return row.n > MAX_CLIENTS ? { stamp, complete: false, ids: [], statuses: [], texts: [] } : {
-    stamp,
-    complete: true,
-    ids: split(row.ids, ","),
-    statuses: split(row.statuses, ","),
-    texts,
-  };
+  const ids = split(row.ids, ","), statuses = split(row.statuses, ",");
+  return row.n > MAX_CLIENTS
+    ? { stamp, complete: false, ids: [], statuses: [], texts: "", starts: [] }
+    : { stamp, complete: true, ids, statuses, texts, starts };
+}
+
+/** The client whose text holds position `at`: the last start at or before it. */
+function clientAt(starts: number[], at: number): number {
+  let low = 0, high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle] <= at) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 /**
@@ -191,11 +219,14 @@ export async function searchedIds(
   if (!copy) return undefined;
   const folded = foldAscii(term);
   const { status } = query;
+  const { texts, starts } = copy;
   const ids: string[] = [];
-  for (let i = 0; i < copy.ids.length; i++) {
-    if ((!status || copy.statuses[i] === status) && copy.texts[i].includes(folded)) {
-      ids.push(copy.ids[i]);
-    }
+  for (let at = texts.indexOf(folded); at >= 0;) {
+    const i = clientAt(starts, at);
+    if (!status || copy.statuses[i] === status) ids.push(copy.ids[i]);
+    // On from the next client's text: one match is enough.
+    if (i + 1 >= starts.length) break;
+    at = texts.indexOf(folded, starts[i + 1]);
   }
   return ordering === "created_at" ? ids.reverse() : ids;
 }
