@@ -4,7 +4,8 @@
  * @module
  */
 export class Lru<K, V> {
-  readonly #entries = new Map<K, V>();
+  /** Each value with the weight it was kept at, so the total never drifts. */
+  readonly #entries = new Map<K, { value: V; weight: number }>();
   #weight = 0;
   /**
    * At most `max` entries, or, with `weigh`, entries weighing at most `max` in
@@ -13,28 +14,30 @@ export class Lru<K, V> {
   constructor(readonly max: number, readonly weigh: (value: V) => number = () => 1) {}
 
   get(key: K): V | undefined {
-    const value = this.#entries.get(key);
-    if (value !== undefined) {
-      this.#entries.delete(key);
-      this.#entries.set(key, value);
-    }
-    return value;
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry.value;
   }
 
   set(key: K, value: V): void {
     this.delete(key);
     const weight = this.weigh(value);
     if (weight > this.max) return;
-    while (this.#weight + weight > this.max) this.delete(this.#entries.keys().next().value!);
-    this.#entries.set(key, value);
+    for (const oldest of this.#entries.keys()) {
+      if (this.#weight + weight <= this.max) break;
+      this.delete(oldest);
+    }
+    this.#entries.set(key, { value, weight });
     this.#weight += weight;
   }
 
   delete(key: K): void {
-    const value = this.#entries.get(key);
-    if (value === undefined) return;
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
     this.#entries.delete(key);
-    this.#weight -= this.weigh(value);
+    this.#weight -= entry.weight;
   }
 
   get size(): number {

@@ -49,7 +49,10 @@ export const agents = sqliteTable("agents", {
  * holds one itself (clients.schemas.ts refuses such a term). VIRTUAL, so adding it
  * rewrote no row; an index holds its value. drizzle-kit 0.31 copies generated
  * columns when a migration rebuilds a table (drizzle-orm#5241): a migration that
- * rebuilds clients must leave search_text out of its INSERT … SELECT by hand.
+ * rebuilds clients must leave search_text out of its INSERT … SELECT by hand. A
+ * migration that changes this text, or rebuilds clients (dropping its triggers),
+ * must also move every agency's `clients` counter: the in-memory search copies
+ * (client-search.ts) hold the old texts until it moves.
  */
 const SEARCH_TEXT = sql.raw(
   ["first_name", "last_name", "email", "phone", "passport_number"]

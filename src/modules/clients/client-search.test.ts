@@ -92,6 +92,8 @@ Deno.test("client search: the copy in memory lists what SQLite lists, after ever
       [A2a, "lead", "Mina", "Karkia", "mina@example.org"],
       [A2a, "active", "Zoë", "ÉLAN", null],
       [A1a, "active", "ZOË", "Rai", null],
+      // The separator of the copy's joined texts, in a name (client-search.ts).
+      [A1a, "active", "Nir", "Kar\u001eki", null],
     ] as const;
     for (const [branch, status, first_name, last_name, email] of people) {
       ids.push(
@@ -193,6 +195,31 @@ Deno.test("client search: the copy in memory lists what SQLite lists, after ever
           ids[6],
         ),
       ]);
+    });
+    await s.step("a stale copy still lists nothing outside the scope or the filters", async () => {
+      const path = `${BASE}?search=stale&status=active`;
+      const token = w.tokens.consultant;
+      const stale: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        stale.push(
+          await created(a, token, { first_name: "Stale", last_name: "Karki", status: "active" }),
+        );
+      }
+      for (let i = 0; i < SEARCHES_BEFORE_COPY; i++) await succeeded(a, "GET", path, token);
+      // Without the trigger nothing moves the counter, and the copy stays as it was.
+      await outside.execute("DROP TRIGGER clients_search_update");
+      const write = (sql: string, id: string) => outside.execute({ sql, args: [id] });
+      await write(`UPDATE clients SET branch_id = '${A2a.id}' WHERE id = ?`, stale[0]);
+      await write(
+        "UPDATE clients SET deleted_at = '2026-01-01T00:00:00.000Z' WHERE id = ?",
+        stale[1],
+      );
+      await write("UPDATE clients SET status = 'lead' WHERE id = ?", stale[2]);
+      await new Promise((resolve) => setTimeout(resolve, 3 * CHANGE_POLL_MS));
+      assert.deepEqual((await succeeded(a, "GET", path, token)).results, []);
+      // The copy answered: a page past the rows asks the count, which is its stale one.
+      const second = await succeeded(a, "GET", `${path}&page_size=1&page=2`, token);
+      assert.deepEqual([second.count, second.results], [3, []]);
     });
   } finally {
     outside.close();

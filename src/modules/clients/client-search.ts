@@ -21,7 +21,7 @@
  * created order either way, by page number (a cursor page seeks in SQL).
  * @module
  */
-import { and, desc, isNull, sql } from "drizzle-orm";
+import { and, desc, isNull, type SQL, sql } from "drizzle-orm";
 import { changeEpoch } from "../../db/change-epochs.ts";
 import type { Database } from "../../db/database.ts";
 import { preparedPerDatabase } from "../../db/prepared.ts";
@@ -39,7 +39,7 @@ import type { ListClientsQuery } from "./clients.schemas.ts";
  * client (~24 ns each: 240 µs for an agency of 10,345). A term holds no control
  * character (clients.schemas.ts), so no match spans two clients, whatever their
  * texts hold. A scope larger than the memory allows is held as not `complete`,
- * with no clients, so it is not read again until its counter moves.
+ * with no clients, and is not read again while the cache holds it.
  */
 type Copy = {
   stamp: number;
@@ -76,11 +76,11 @@ type CopyRow = { ids: string; statuses: string; texts: string; n: number };
 /**
  * A scope's columns as three joined texts, folded by SQLite's lower(): a row per
  * client through libSQL and a fold in JavaScript took 5 ms for 2,614 clients,
- * JSON arrays 2.6 ms. Ids and statuses hold no comma; a searched text may hold
- * any character, so the separator is counted: a text holding one makes too
- * many, and the texts are read again as JSON. The aggregate
- * reads a subquery with ORDER BY and LIMIT, which SQLite runs as a coroutine in
- * that order (json-rows.ts).
+ * JSON arrays 2.6 ms. A value may hold its separator (a name with U+001E, a
+ * comma written in plain SQL), so each is counted: one that holds it makes too
+ * many, and the scope is read again as JSON arrays. The aggregate reads a
+ * subquery with ORDER BY and LIMIT, which SQLite runs as a coroutine in that
+ * order (json-rows.ts).
  */
 function buildCopyRead(db: Database, level: TenantScope["level"], json: boolean) {
   const live = db.select({ id: clients.id, status: clients.status, text: clients.search_text })
@@ -89,50 +89,55 @@ function buildCopyRead(db: Database, level: TenantScope["level"], json: boolean)
     .orderBy(desc(clients.created_at), desc(clients.id))
     .limit(sql.placeholder("limit"))
     .as("live");
+  const joined = (value: SQL, separator: SQL) =>
+    json
+      ? sql<string>`json_group_array(${value})`
+      : sql<string>`coalesce(group_concat(${value}, ${separator}), '')`;
   return db.select({
-    ids: sql<string>`coalesce(group_concat(${live.id}, ','), '')`,
-    statuses: sql<string>`coalesce(group_concat(${live.status}, ','), '')`,
-    texts: json
-      ? sql<string>`json_group_array(lower(${live.text}))`
-      : sql<string>`coalesce(group_concat(lower(${live.text}), char(30)), '')`,
+    ids: joined(sql`${live.id}`, sql`','`),
+    statuses: joined(sql`${live.status}`, sql`','`),
+    texts: joined(sql`lower(${live.text})`, sql`char(30)`),
     n: sql<number>`count(*)`,
   }).from(live).limit(1).prepare();
 }
 const preparedCopy = preparedPerDatabase<ReturnType<typeof buildCopyRead>>(6);
 
-/** `joined` split at `separator`: none for an empty text. */
-function split(joined: string, separator: string): string[] {
-  return joined === "" ? [] : joined.split(separator);
+/** `joined` split at `separator` into `n` values, or undefined if a value holds it. */
+function split(joined: string, separator: string, n: number): string[] | undefined {
+  const values = joined === "" ? [] : joined.split(separator);
+  return values.length === n ? values : undefined;
 }
 
-/** Where each of `n` texts joined by the separator starts, or undefined if one holds it. */
-function startsOf(texts: string, n: number): number[] | undefined {
-  const starts = n ? [0] : [];
-  for (let at = texts.indexOf(SEPARATOR); at >= 0; at = texts.indexOf(SEPARATOR, at + 1)) {
-    starts.push(at + 1);
-  }
-  return starts.length === n ? starts : undefined;
+/** Where each of `texts` starts once they are joined by the separator. */
+function startsOf(texts: string[]): number[] {
+  const starts: number[] = [];
+  for (let i = 0, at = 0; i < texts.length; at += texts[i++].length + 1) starts.push(at);
+  return starts;
 }
 
 async function readCopy(db: Database, scope: TenantScope, stamp: number): Promise<Copy> {
   const read = (json: boolean) =>
     preparedCopy(db, `${scope.level} ${json}`, () => buildCopyRead(db, scope.level, json))
       .all({ ...scopeArgs(scope), limit: MAX_CLIENTS + 1 }).then((rows) => rows[0] as CopyRow);
-  let row = await read(false);
-  let texts = row.texts;
-  let starts = startsOf(texts, row.n);
-  if (!starts) {
-    // A text holds the separator: its offsets come from the texts one by one.
-    row = await read(true);
-    const each: string[] = JSON.parse(row.texts);
-    texts = each.join(SEPARATOR);
-    starts = [];
-    for (let i = 0, at = 0; i < each.length; at += each[i++].length + 1) starts.push(at);
+  const row = await read(false);
+  if (row.n > MAX_CLIENTS) {
+    return { stamp, complete: false, ids: [], statuses: [], texts: "", starts: [] };
   }
-  const ids = split(row.ids, ","), statuses = split(row.statuses, ",");
-  return row.n > MAX_CLIENTS
-    ? { stamp, complete: false, ids: [], statuses: [], texts: "", starts: [] }
-    : { stamp, complete: true, ids, statuses, texts, starts };
+  let ids = split(row.ids, ",", row.n);
+  let statuses = split(row.statuses, ",", row.n);
+  let texts = split(row.texts, SEPARATOR, row.n);
+  let joined = row.texts;
+  if (!ids || !statuses || !texts) {
+    const again = await read(true);
+    if (again.n > MAX_CLIENTS) {
+      return { stamp, complete: false, ids: [], statuses: [], texts: "", starts: [] };
+    }
+    [ids, statuses, texts] = [again.ids, again.statuses, again.texts].map((array) =>
+      JSON.parse(array) as string[]
+    );
+    joined = texts.join(SEPARATOR);
+  }
+  return { stamp, complete: true, ids, statuses, texts: joined, starts: startsOf(texts) };
 }
 
 /** The client whose text holds position `at`: the last start at or before it. */
@@ -172,7 +177,10 @@ function copyOf(
   const key = `${scope.level} ${JSON.stringify(scopeArgs(scope))}`;
   const copies = copiesIn(db);
   const held = copies.get(key);
-  if (held?.stamp === stamp) return held.complete ? held : undefined;
+  // Too large once, searched in SQLite from then on: reading it again to find it
+  // still too large would stall the thread after every write.
+  if (held && !held.complete) return undefined;
+  if (held?.stamp === stamp) return held;
   const searched = searchedIn(db);
   const seen = searched.get(key);
   if (seen?.stamp !== stamp) {
