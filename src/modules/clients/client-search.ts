@@ -4,7 +4,8 @@
  * SQLite every search walks the scope's index entries: a consultant's 1,110
  * active clients took ~250 µs, twice a whole plain list. The copy holds each
  * live client's id, status and searched text in created order; a search scans it
- * (~30 µs) and reads only the rows of its page, by id.
+ * (~30 µs for a branch, ~250 µs for an agency of 10,000) and reads only the rows
+ * of its page, by id.
  *
  * The copy is exact: it is kept with the agency's `clients` counter (migration
  * 0016, change-epochs.ts), which every write that changes what it holds moves in
@@ -157,9 +158,9 @@ function clientAt(starts: number[], at: number): number {
  * scope is searched in SQLite until it has been searched this often under one
  * counter value, and copied then. In process, a consultant's search with a write
  * of a status in its own agency before every 8th, 16th, 32nd or 100th search:
- * 373, 479, 371, 263 µs a search, against 373, 357, ~355, 351 µs with SQLite
- * alone; with no write, 160 against 370. Where writes move the counter between
- * almost every search, nothing is copied.
+ * 373–415, 479–569, 371–419, 244–263 µs a search, against 373–430, 357–373,
+ * ~355, 351 µs with SQLite alone; with no write, 130–175 against 420–450. Where
+ * writes move the counter between almost every search, nothing is copied.
  */
 export const SEARCHES_BEFORE_COPY = 16;
 /** Per scope, the searches SQLite answered under the counter value they saw. */
