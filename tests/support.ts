@@ -12,6 +12,7 @@ import { generatePrivateJwk, signingKeysFromJwk } from "../src/auth/keys.ts";
 import { scryptHasher } from "../src/auth/passwords.ts";
 import { type AppConfig, defaultAppConfig } from "../src/config.ts";
 import type { Database } from "../src/db/database.ts";
+import { CHANGE_POLL_MS } from "../src/db/embedded-reads.ts";
 import { openLibsql } from "../src/db/libsql.ts";
 import { migrateDatabase } from "../src/db/migrate.ts";
 import { audit_logs, branches, regions, tenants, users } from "../src/db/schema/index.ts";
@@ -167,6 +168,43 @@ export async function succeeded(
   const res = await call(t, method, path, { token, body });
   assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${res.text}`);
   return res.body;
+}
+
+/** Waits past the bound on seeing another process's commit (`CHANGE_POLL_MS`). */
+export const pastThePoll = () => new Promise((resolve) => setTimeout(resolve, 3 * CHANGE_POLL_MS));
+
+/** A client made through the API as `token` (last name Karki unless given); gives its id. */
+export async function createdClient(
+  t: TestApp,
+  token: string,
+  body: Record<string, unknown>,
+): Promise<string> {
+  const res = await call(t, "POST", "/api/v1/clients", {
+    token,
+    body: { last_name: "Karki", ...body },
+  });
+  assert.equal(res.status, 201, res.text);
+  return res.body.id as string;
+}
+
+/** Every row of a list as ids, from `first` on by each page's `next`, and each page's count. */
+export async function everyPage(
+  t: TestApp,
+  token: string,
+  first: string,
+): Promise<{ ids: string[]; counts: unknown[] }> {
+  const ids: string[] = [];
+  const counts: unknown[] = [];
+  let path: string | null = first;
+  while (path) {
+    const res = await call(t, "GET", path, { token });
+    assert.equal(res.status, 200, res.text);
+    counts.push(res.body.count);
+    ids.push(...(res.body.results as { id: string }[]).map((row) => row.id));
+    const next = res.body.next as string | null;
+    path = next && next.slice(next.indexOf("/api/"));
+  }
+  return { ids, counts };
 }
 
 /** Logs in and returns the access token. */

@@ -9,11 +9,14 @@
  */
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
-import { CHANGE_POLL_MS } from "../db/embedded-reads.ts";
-import { assertError, buildWorld, call, PASSWORD, twoInstances } from "../../tests/support.ts";
-
-/** Longer than the bound on seeing another process's commit. */
-const pastThePoll = () => new Promise((resolve) => setTimeout(resolve, 3 * CHANGE_POLL_MS));
+import {
+  assertError,
+  buildWorld,
+  call,
+  PASSWORD,
+  pastThePoll,
+  twoInstances,
+} from "../../tests/support.ts";
 
 Deno.test("live actor: a change made anywhere is refused on the next request, on every instance", async (s) => {
   const { a, b, url, close } = await twoInstances("leopard-actor-");

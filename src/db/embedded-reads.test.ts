@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
 import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/libsql";
-import { buildWorld, call, testAppOn } from "../../tests/support.ts";
-import { CHANGE_POLL_MS, withEmbeddedReads } from "./embedded-reads.ts";
+import { buildWorld, call, pastThePoll, testAppOn } from "../../tests/support.ts";
+import { withEmbeddedReads } from "./embedded-reads.ts";
 import { openLibsql } from "./libsql.ts";
 import { sharedCommits } from "./local-commits.ts";
 import { migrateDatabase } from "./migrate.ts";
@@ -168,7 +168,7 @@ Deno.test("the change version moves at once with a commit of any thread of this 
       try {
         const before = polled.changeVersion();
         await setup.execute("INSERT INTO t VALUES (3)"); // not counted: as another process
-        await new Promise((resolve) => setTimeout(resolve, 3 * CHANGE_POLL_MS));
+        await pastThePoll();
         assert.notEqual(polled.changeVersion(), before);
       } finally {
         polled.client.close();

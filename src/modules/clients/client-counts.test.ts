@@ -12,7 +12,9 @@ import { sql } from "drizzle-orm";
 import {
   buildWorld,
   call,
+  createdClient,
   createTestApp,
+  everyPage,
   succeeded,
   type TestApp,
   twoInstances,
@@ -24,19 +26,11 @@ const BASE = "/api/v1/clients";
 const STAFF: Who[] = ["countryManager", "regionManager", "regionManagerA2", "branchAdmin"];
 const CONSULTANTS: Who[] = ["consultant", "consultantA2a"];
 
-/** Every row of a list, page by page in cursor mode (which counts nothing). */
+/** How many rows a list has, page by page in cursor mode (which counts nothing). */
 async function walked(t: TestApp, token: string, query: string): Promise<number> {
-  let path: string | null = `${BASE}?${query}&cursor=&page_size=100`;
-  let rows = 0;
-  while (path) {
-    const res = await call(t, "GET", path, { token });
-    assert.equal(res.status, 200, res.text);
-    assert.equal(res.body.count, null);
-    rows += (res.body.results as unknown[]).length;
-    const next = res.body.next as string | null;
-    path = next && next.slice(next.indexOf("/api/"));
-  }
-  return rows;
+  const { ids, counts } = await everyPage(t, token, `${BASE}?${query}&cursor=&page_size=100`);
+  for (const count of counts) assert.equal(count, null);
+  return ids.length;
 }
 
 /** Each role's `count` and walked rows, for every shape a sum answers. */
@@ -77,12 +71,6 @@ async function assertCounts(t: TestApp, w: World): Promise<void> {
   assert.deepEqual(kept, counted);
 }
 
-async function created(t: TestApp, token: string, body: Record<string, unknown>) {
-  const res = await call(t, "POST", BASE, { token, body: { last_name: "Karki", ...body } });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id as string;
-}
-
 Deno.test("client counts: every write that moves a client shows in every role's count", async (t) => {
   const app = await createTestApp();
   try {
@@ -94,10 +82,10 @@ Deno.test("client counts: every write that moves a client shows in every role's 
     const ids: string[] = [];
     const placed = [[A1a, "active"], [A1a, "lead"], [A1b, "active"], [A2a, "lead"]] as const;
     for (const [branch, status] of placed) {
-      ids.push(await created(app, cm, { first_name: "Asha", branch_id: branch.id, status }));
+      ids.push(await createdClient(app, cm, { first_name: "Asha", branch_id: branch.id, status }));
     }
-    ids.push(await created(app, w.tokens.consultant, { first_name: "Ravi" }));
-    await created(app, w.tokens.countryManagerB, {
+    ids.push(await createdClient(app, w.tokens.consultant, { first_name: "Ravi" }));
+    await createdClient(app, w.tokens.countryManagerB, {
       first_name: "Other",
       branch_id: w.branches.B1a.id,
     });
@@ -139,7 +127,7 @@ Deno.test("client counts: another instance's writes on the same file count at on
   try {
     const w = await buildWorld(a);
     await assertCounts(a, w);
-    const id = await created(b, w.tokens.countryManager, {
+    const id = await createdClient(b, w.tokens.countryManager, {
       first_name: "Asha",
       branch_id: w.branches.A1a.id,
       status: "lead",

@@ -10,10 +10,12 @@
 import assert from "node:assert/strict";
 import { createClient } from "@libsql/client";
 import { changeVersion } from "../../db/change-version.ts";
-import { CHANGE_POLL_MS } from "../../db/embedded-reads.ts";
 import {
   buildWorld,
   call,
+  createdClient,
+  everyPage,
+  pastThePoll,
   scopeFor,
   succeeded,
   type TestApp,
@@ -36,45 +38,24 @@ const ROLES: Who[] = [
 /** Plain, other case, non-ASCII in either case (SQLite folds ASCII only), no match. */
 const TERMS = ["karki", "KAR", "zoë", "ZOË", "ë", "Élan", "@example", "9800", "nobody"];
 
-/** Every row of a list as ids, page after page. */
-async function idsOf(t: TestApp, token: string, first: string): Promise<[string[], unknown]> {
-  let path: string | null = first;
-  const ids: string[] = [];
-  let count: unknown;
-  while (path) {
-    const res = await call(t, "GET", path, { token });
-    assert.equal(res.status, 200, res.text);
-    count ??= res.body.count;
-    ids.push(...(res.body.results as { id: string }[]).map((row) => row.id));
-    const next = res.body.next as string | null;
-    path = next && next.slice(next.indexOf("/api/"));
-  }
-  return [ids, count];
-}
-
 /** For every role, term, status and order: numbered pages (memory) = cursor pages (SQL). */
 async function assertSearchesAgree(t: TestApp, w: World): Promise<void> {
   for (const who of ROLES) {
     for (const term of TERMS) {
       for (const filters of ["", "&status=active", "&ordering=created_at&status=lead"]) {
         const query = `search=${encodeURIComponent(term)}${filters}`;
-        const [walked] = await idsOf(t, w.tokens[who], `${BASE}?${query}&cursor=&page_size=100`);
+        const walked = (await everyPage(t, w.tokens[who], `${BASE}?${query}&cursor=&page_size=100`))
+          .ids;
         // One row a page: a full page asks the count, which must not see more rows.
-        const [paged, count] = await idsOf(t, w.tokens[who], `${BASE}?${query}&page_size=1`);
-        assert.deepEqual(paged, walked, `${who} ?${query}`);
-        assert.equal(count, walked.length, `${who} ?${query}`);
+        const paged = await everyPage(t, w.tokens[who], `${BASE}?${query}&page_size=1`);
+        assert.deepEqual(paged.ids, walked, `${who} ?${query}`);
+        assert.equal(paged.counts[0], walked.length, `${who} ?${query}`);
         // And in order within a page.
-        const [whole] = await idsOf(t, w.tokens[who], `${BASE}?${query}`);
-        assert.deepEqual(whole, walked, `${who} ?${query}`);
+        const whole = await everyPage(t, w.tokens[who], `${BASE}?${query}`);
+        assert.deepEqual(whole.ids, walked, `${who} ?${query}`);
       }
     }
   }
-}
-
-async function created(t: TestApp, token: string, body: Record<string, unknown>) {
-  const res = await call(t, "POST", BASE, { token, body });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id as string;
 }
 
 Deno.test("client search: the copy in memory lists what SQLite lists, after every write", async (s) => {
@@ -97,10 +78,10 @@ Deno.test("client search: the copy in memory lists what SQLite lists, after ever
     ] as const;
     for (const [branch, status, first_name, last_name, email] of people) {
       ids.push(
-        await created(a, cm, { branch_id: branch.id, status, first_name, last_name, email }),
+        await createdClient(a, cm, { branch_id: branch.id, status, first_name, last_name, email }),
       );
     }
-    await created(a, w.tokens.countryManagerB, {
+    await createdClient(a, w.tokens.countryManagerB, {
       first_name: "Karki",
       last_name: "Other agency",
       branch_id: w.branches.B1a.id,
@@ -155,7 +136,7 @@ Deno.test("client search: the copy in memory lists what SQLite lists, after ever
       each([
         async () =>
           ids.push(
-            await created(a, w.tokens.consultant, { first_name: "Tara", last_name: "Karki" }),
+            await createdClient(a, w.tokens.consultant, { first_name: "Tara", last_name: "Karki" }),
           ),
         () => succeeded(a, "PATCH", `${BASE}/${ids[0]}`, cm, { last_name: "Thapa" }),
         () => succeeded(a, "PATCH", `${BASE}/${ids[1]}`, cm, { status: "active" }),
@@ -178,14 +159,18 @@ Deno.test("client search: the copy in memory lists what SQLite lists, after ever
       each([
         async () =>
           ids.push(
-            await created(b, cm, { first_name: "Zoë", last_name: "Karki", branch_id: A2a.id }),
+            await createdClient(b, cm, {
+              first_name: "Zoë",
+              last_name: "Karki",
+              branch_id: A2a.id,
+            }),
           ),
         () => succeeded(b, "PATCH", `${BASE}/${ids[2]}`, cm, { phone: "+977 9800 1111" }),
       ]));
     await s.step("written in plain SQL by another connection (another process)", () => {
       const outsideWrite = (sql: string, id: string) => async () => {
         await outside.execute({ sql, args: [id] });
-        await new Promise((resolve) => setTimeout(resolve, 3 * CHANGE_POLL_MS));
+        await pastThePoll();
       };
       return each([
         outsideWrite("UPDATE clients SET first_name = 'Karkidevi' WHERE id = ?", ids[5]),
@@ -202,7 +187,11 @@ Deno.test("client search: the copy in memory lists what SQLite lists, after ever
       const stale: string[] = [];
       for (let i = 0; i < 3; i++) {
         stale.push(
-          await created(a, token, { first_name: "Stale", last_name: "Karki", status: "active" }),
+          await createdClient(a, token, {
+            first_name: "Stale",
+            last_name: "Karki",
+            status: "active",
+          }),
         );
       }
       for (let i = 0; i < SEARCHES_BEFORE_COPY; i++) await succeeded(a, "GET", path, token);
@@ -215,7 +204,7 @@ Deno.test("client search: the copy in memory lists what SQLite lists, after ever
         stale[1],
       );
       await write("UPDATE clients SET status = 'lead' WHERE id = ?", stale[2]);
-      await new Promise((resolve) => setTimeout(resolve, 3 * CHANGE_POLL_MS));
+      await pastThePoll();
       assert.deepEqual((await succeeded(a, "GET", path, token)).results, []);
       // The copy answered: a page past the rows asks the count, which is its stale one.
       const second = await succeeded(a, "GET", `${path}&page_size=1&page=2`, token);
