@@ -116,13 +116,18 @@ function startsOf(texts: string[]): number[] {
   return starts;
 }
 
+/** The copy of a scope larger than the memory allows: no clients. */
+function tooLarge(stamp: number): Copy {
+  return { stamp, complete: false, ids: [], statuses: [], texts: "", starts: [] };
+}
+
 async function readCopy(db: Database, scope: TenantScope, stamp: number): Promise<Copy> {
   const read = (json: boolean) =>
     preparedCopy(db, `${scope.level} ${json}`, () => buildCopyRead(db, scope.level, json))
       .all({ ...scopeArgs(scope), limit: MAX_CLIENTS + 1 }).then((rows) => rows[0] as CopyRow);
   const row = await read(false);
   if (row.n > MAX_CLIENTS) {
-    return { stamp, complete: false, ids: [], statuses: [], texts: "", starts: [] };
+    return tooLarge(stamp);
   }
   let ids = split(row.ids, ",", row.n);
   let statuses = split(row.statuses, ",", row.n);
@@ -131,7 +136,7 @@ async function readCopy(db: Database, scope: TenantScope, stamp: number): Promis
   if (!ids || !statuses || !texts) {
     const again = await read(true);
     if (again.n > MAX_CLIENTS) {
-      return { stamp, complete: false, ids: [], statuses: [], texts: "", starts: [] };
+      return tooLarge(stamp);
     }
     [ids, statuses, texts] = [again.ids, again.statuses, again.texts].map((array) =>
       JSON.parse(array) as string[]
