@@ -13,6 +13,7 @@ import {
   assertError,
   buildWorld,
   call,
+  createdClient,
   PASSWORD,
   pastThePoll,
   twoInstances,
@@ -113,20 +114,12 @@ Deno.test("live actor: what it is read from, written by another process, is seen
     assert.equal(res.status, 200, res.text);
     return (res.body.results as { last_name: string }[]).map((r) => r.last_name).sort();
   };
-  const inA1a = await call(a, "POST", "/api/v1/clients", {
-    token: w.tokens.branchAdmin,
-    body: { first_name: "Asha", last_name: "Karki" },
-  });
-  assert.equal(inA1a.status, 201, inA1a.text);
-  const inA1b = await call(a, "POST", "/api/v1/clients", {
-    token: w.tokens.branchAdminA1b,
-    body: { first_name: "Ravi", last_name: "Menon" },
-  });
-  assert.equal(inA1b.status, 201, inA1b.text);
+  const inA1a = await createdClient(a, w.tokens.branchAdmin, { first_name: "Asha" });
+  await createdClient(a, w.tokens.branchAdminA1b, { first_name: "Ravi", last_name: "Menon" });
   try {
     await s.step("writes that change none of it leave the remembered actor right", async () => {
       for (const t of [a, b]) assert.deepEqual(await listed(t), ["Karki"]);
-      const patched = await call(b, "PATCH", `/api/v1/clients/${inA1a.body.id}`, {
+      const patched = await call(b, "PATCH", `/api/v1/clients/${inA1a}`, {
         token: w.tokens.branchAdmin,
         body: { notes: "called back" },
       });
