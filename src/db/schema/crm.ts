@@ -50,10 +50,11 @@ export const agents = sqliteTable("agents", {
  * holds one itself (clients.schemas.ts refuses such a term). VIRTUAL, so adding it
  * rewrote no row; an index holds its value. drizzle-kit 0.31 copies generated
  * columns when a migration rebuilds a table (drizzle-orm#5241): a migration that
- * rebuilds clients must leave search_text out of its INSERT … SELECT by hand. A
- * migration that changes this text, or rebuilds clients (dropping its triggers),
- * must also move every agency's `clients` counter: the in-memory search copies
- * (client-search.ts) hold the old texts until it moves.
+ * rebuilds clients must leave search_text and row_json out of its INSERT … SELECT
+ * by hand (0017 is such a rebuild, written by hand). A migration that changes
+ * this text, or rebuilds clients (dropping its triggers), must also move every
+ * agency's `clients` counter: the in-memory search copies (client-search.ts) hold
+ * the old texts until it moves.
  */
 const SEARCH_TEXT = sql.raw(
   ["first_name", "last_name", "email", "phone", "passport_number"]
@@ -88,9 +89,11 @@ export const clients = sqliteTable("clients", {
    * The row as a list or detail answers it (row-columns.ts), kept by SQLite with
    * every write. json_object over the 26 columns was 81 of a page's ~100 µs in
    * SQLite; a page now reads 25 stored texts (19 µs). STORED, so adding it rebuilt
-   * the table (migration 0017). Every column added to clients must be added here
-   * too, by a migration that rebuilds the table: json-rows.test.ts compares these
-   * texts with drizzle's rows key for key.
+   * the table (migration 0017; drizzle-kit 0.31 neither adds such a column nor
+   * records it in its snapshot). The expression here follows the columns above,
+   * but the database keeps the one its migration wrote: a column added to clients
+   * needs a migration that rebuilds the table with the new expression.
+   * json-rows.test.ts compares these texts with drizzle's rows key for key.
    */
   row_json: text("row_json").generatedAlwaysAs((): SQL => sql.raw(rowJsonSql(clients, false)), {
     mode: "stored",

@@ -13,41 +13,42 @@ import {
 import { orderingField, pageQueryFields, pageSchema } from "../../lib/pagination.ts";
 import { deletedQueryFields } from "../../lib/soft-delete.ts";
 
-// The generated columns are the database's own (row-columns.ts).
-export const ClientSchema = createSelectSchema(clients).omit({ search_text: true, row_json: true })
-  .openapi(
-    "Client",
-    {
-      example: {
-        id: "0193c0de-0000-7000-8000-000000000020",
-        tenant_id: "0193c0de-0000-7000-8000-000000000001",
-        branch_id: "0193c0de-0000-7000-8000-000000000003",
-        assigned_to: "0193c0de-5b6f-7a31-9c1e-3f1d2a4b5c6d",
-        agent_id: null,
-        first_name: "Asha",
-        last_name: "Karki",
-        email: "asha.karki@example.com",
-        phone: "+61 400 555 123",
-        date_of_birth: "1998-04-12",
-        gender: "female",
-        nationality: "NP",
-        passport_number: "PA1234567",
-        passport_expiry_date: "2031-08-01",
-        current_visa: "500 Student",
-        visa_expiry_date: "2027-03-31",
-        address: "12 King St, Newtown NSW 2042",
-        notes: "",
-        status: "active",
-        lead_source: "referral",
-        created_at: "2026-01-10T09:00:00.000Z",
-        updated_at: "2026-01-10T09:00:00.000Z",
-        created_by: null,
-        updated_by: null,
-        deleted_at: null,
-        deleted_by: null,
-      },
+/** The database's own columns (row-columns.ts): no answer shows them. */
+const GENERATED = { search_text: true, row_json: true } as const;
+
+export const ClientSchema = createSelectSchema(clients).omit(GENERATED).openapi(
+  "Client",
+  {
+    example: {
+      id: "0193c0de-0000-7000-8000-000000000020",
+      tenant_id: "0193c0de-0000-7000-8000-000000000001",
+      branch_id: "0193c0de-0000-7000-8000-000000000003",
+      assigned_to: "0193c0de-5b6f-7a31-9c1e-3f1d2a4b5c6d",
+      agent_id: null,
+      first_name: "Asha",
+      last_name: "Karki",
+      email: "asha.karki@example.com",
+      phone: "+61 400 555 123",
+      date_of_birth: "1998-04-12",
+      gender: "female",
+      nationality: "NP",
+      passport_number: "PA1234567",
+      passport_expiry_date: "2031-08-01",
+      current_visa: "500 Student",
+      visa_expiry_date: "2027-03-31",
+      address: "12 King St, Newtown NSW 2042",
+      notes: "",
+      status: "active",
+      lead_source: "referral",
+      created_at: "2026-01-10T09:00:00.000Z",
+      updated_at: "2026-01-10T09:00:00.000Z",
+      created_by: null,
+      updated_by: null,
+      deleted_at: null,
+      deleted_by: null,
     },
-  );
+  },
+);
 export type Client = z.infer<typeof ClientSchema>;
 
 const fields = {
