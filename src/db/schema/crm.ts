@@ -90,10 +90,11 @@ export const clients = sqliteTable("clients", {
    * every write. json_object over the 26 columns was 81 of a page's ~100 µs in
    * SQLite; a page now reads 25 stored texts (19 µs). STORED, so adding it rebuilt
    * the table (migration 0017; drizzle-kit 0.31 neither adds such a column nor
-   * records it in its snapshot: 0017's snapshot has it by hand). The expression here follows the columns above,
-   * but the database keeps the one its migration wrote: a column added to clients
-   * needs a migration that rebuilds the table with the new expression.
-   * json-rows.test.ts compares these texts with drizzle's rows key for key.
+   * records it in its snapshot: 0017's snapshot has it by hand). The expression
+   * here follows the columns above, but the database keeps the one its migration
+   * wrote: a column added to clients needs a migration that rebuilds the table
+   * with the new expression. json-rows.test.ts compares these texts with
+   * drizzle's rows key for key.
    */
   row_json: text("row_json").generatedAlwaysAs((): SQL => sql.raw(rowJsonSql(clients, false)), {
     mode: "stored",
