@@ -147,11 +147,15 @@ const files = threadFileStore();
 const stager = options.scale > 1 ? threadStager() : undefined;
 let summary;
 try {
-  summary = await seedDatabase({ db, run: libsqlRunner(client), files }, options, {
-    passwords: scryptHasher(),
-    log: args.quiet ? undefined : (line) => console.log(line),
-    stager,
-  });
+  summary = await seedDatabase(
+    { db, run: libsqlRunner(client), files, file: path ?? undefined },
+    options,
+    {
+      passwords: scryptHasher(),
+      log: args.quiet ? undefined : (line) => console.log(line),
+      stager,
+    },
+  );
 } finally {
   files.close();
   await stager?.close();

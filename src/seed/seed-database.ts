@@ -92,15 +92,20 @@ export async function seedDatabase(
   const platformAdmin = await addPlatformAdmin(target, options, clock, adminHash, counts);
   const shared = { seed: options.seed, clock, staffPasswordHash: staffHash, platformAdmin };
   // The scaled tables start first: with a stager their rows are made on another
-  // thread while the agencies are written here.
+  // thread while the agencies are written here (and given the file, the stager
+  // writes the clients into it once the agencies are in: bulk.ts, Stager).
   const scaled = options.scale > 1
-    ? startScaledClients({
-      ...scaledTenants(shared, options.tenants),
-      seed: options.seed,
-      clock,
-      perTenant: CLIENTS_PER_TENANT * (options.scale - 1),
-      log: (line) => log(`${line.trimEnd()}`),
-    }, deps.stager)
+    ? startScaledClients(
+      {
+        ...scaledTenants(shared, options.tenants),
+        seed: options.seed,
+        clock,
+        perTenant: CLIENTS_PER_TENANT * (options.scale - 1),
+        log: (line) => log(`${line.trimEnd()}`),
+      },
+      deps.stager,
+      target.file,
+    )
     : null;
   const fakers = new Fakers();
   const counters = new Map<string, number>();

@@ -5,6 +5,7 @@
  * database unless `--reset`.
  */
 import assert from "node:assert/strict";
+import type { Client } from "@libsql/client";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import {
   assertError,
@@ -34,6 +35,7 @@ import { ieltsOverall } from "./clients.ts";
 import type { Stager } from "./bulk.ts";
 import { dumpHash } from "./dump.ts";
 import { DEFAULT_REFERENCE_DATE, seedDatabase, type SeedOptions } from "./seed-database.ts";
+import { openForLoad } from "./load-connection.ts";
 import { threadStager } from "./stage-thread.ts";
 import { STAFF_PASSWORD, staffLogins } from "./tenancy.ts";
 import { libsqlRunner } from "./writer.ts";
@@ -55,7 +57,17 @@ function options(overrides: Partial<SeedOptions> = {}): SeedOptions {
 async function seeded(overrides: Partial<SeedOptions> = {}, stager?: Stager) {
   const { client, db } = await openLibsql({ url: ":memory:" });
   await migrateDatabase(db);
-  const summary = await seedDatabase({ db, run: libsqlRunner(client) }, options(overrides), {
+  return await seededOn({ client, db }, overrides, stager);
+}
+
+/** Seeds a migrated database; `file` is its path when the stager may write into it. */
+async function seededOn(
+  { client, db }: { client: Client; db: Database },
+  overrides: Partial<SeedOptions> = {},
+  stager?: Stager,
+  file?: string,
+) {
+  const summary = await seedDatabase({ db, run: libsqlRunner(client), file }, options(overrides), {
     passwords: cheapHasher,
     stager,
   });
@@ -328,26 +340,45 @@ Deno.test("the same seed gives identical data, scaled clients included; another 
   assert.notEqual(hashes[0], hashes[2]);
 });
 
-Deno.test("scaled rows staged on another thread are the rows made in place, in the same order", async () => {
+Deno.test("scaled rows staged on another thread, or written into the file from there, are the rows made in place, in the same order", async () => {
   const outcomes: string[][] = [];
-  for (const staged of [false, true]) {
-    const stager = staged ? threadStager() : undefined;
-    try {
-      const { client, db } = await seeded({ tenants: 2, scale: 3 }, stager);
-      const order: string[] = [await dumpHash(db)];
-      for (const table of ["clients", "client_notes", "visa_applications", "tasks"]) {
-        const rows = await db.all<{ id: string }>(
-          sql.raw(`SELECT id FROM ${table} ORDER BY rowid`),
+  const dir = await Deno.makeTempDir({ prefix: "leopard-seed-stage-test-" });
+  try {
+    for (const way of ["here", "staged", "into the file"] as const) {
+      const stager = way === "here" ? undefined : threadStager();
+      const file = way === "into the file" ? `${dir}/seed.db` : undefined;
+      // The file is opened as `deno task seed` opens it, journal in memory.
+      const load = file ? await openForLoad(`file:${file}`) : null;
+      try {
+        const { client, db } = load
+          ? await seededOn(load, { tenants: 2, scale: 3 }, stager, file)
+          : await seeded({ tenants: 2, scale: 3 }, stager);
+        const order: string[] = [await dumpHash(db)];
+        for (const table of ["clients", "client_notes", "visa_applications", "tasks"]) {
+          const rows = await db.all<{ id: string }>(
+            sql.raw(`SELECT id FROM ${table} ORDER BY rowid`),
+          );
+          order.push(rows.map((r) => r.id).join());
+        }
+        // Every index and trigger is back, and every foreign key holds.
+        const schema = await db.all<{ name: string }>(
+          sql`SELECT type || ' ' || name AS name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name`,
         );
-        order.push(rows.map((r) => r.id).join());
+        order.push(schema.map((r) => r.name).join());
+        assert.deepEqual(await db.all(sql`PRAGMA foreign_key_check`), [], way);
+        outcomes.push(order);
+        if (load) await load.finish();
+        else client.close();
+      } finally {
+        await stager?.close();
       }
-      outcomes.push(order);
-      client.close();
-    } finally {
-      await stager?.close();
     }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
+  assert.equal(outcomes.length, 3);
   assert.deepEqual(outcomes[1], outcomes[0]);
+  assert.deepEqual(outcomes[2], outcomes[0]);
 });
 
 Deno.test("an agency's data depends on the seed and its number, not on how many there are", async () => {

@@ -1,14 +1,18 @@
 /**
  * The Deno stager (bulk.ts {@link Stager}): a worker thread with its own libSQL
  * connection makes each scaled table's rows into a file of its own, in a
- * temporary folder, while the seed's thread writes and copies.
+ * temporary folder, while the seed's thread writes and copies; given the seed's
+ * file, it writes the clients there itself.
  * @module
  */
-import type { Stager } from "./bulk.ts";
+import type { StageInto, Stager } from "./bulk.ts";
 import type { Statement } from "./writer.ts";
 
-type Job = { dir: string; setup: Statement[]; selects: string[] };
-type Staged = { index: number; path: string } | { error: string };
+type Job = { dir: string; setup: Statement[]; selects: string[]; into?: StageInto };
+/** The worker's answers: a staged file, the rows it loaded in place, or why it stopped. */
+type Staged = { index: number; path: string } | { loaded: number } | { error: string };
+/** Sent to the worker when the seed's connection lets it write the seed's file. */
+const LOAD = "load";
 
 /**
  * Memory-backed /dev/shm when there is one: the files are written once, read
@@ -31,20 +35,26 @@ export function threadStager(): Stager & { close(): Promise<void> } {
     fail(new Error(event.message));
   };
   return {
-    stage(setup, selects) {
+    stage(setup, selects, into) {
       const dir = Deno.makeTempDirSync({ dir: scratchRoot(), prefix: "leopard-seed-stage-" });
       dirs.push(dir);
       const waiting = selects.map(() => Promise.withResolvers<string>());
-      fail = (error) => waiting.forEach((w) => w.reject(error));
+      const loaded = Promise.withResolvers<number>();
+      fail = (error) => [...waiting, loaded].forEach((w) => w.reject(error));
       worker.onmessage = (event: MessageEvent<Staged>) => {
         const staged = event.data;
         if ("error" in staged) fail(new Error(staged.error));
+        else if ("loaded" in staged) loaded.resolve(staged.loaded);
         else waiting[staged.index].resolve(staged.path);
       };
-      worker.postMessage({ dir, setup, selects } satisfies Job);
+      worker.postMessage({ dir, setup, selects, into } satisfies Job);
       // Awaited one by one: a failure must not go unhandled meanwhile.
-      for (const w of waiting) w.promise.catch(() => {});
-      return waiting.map((w) => w.promise);
+      for (const w of [...waiting, loaded]) w.promise.catch(() => {});
+      const load = () => {
+        worker.postMessage(LOAD);
+        return loaded.promise;
+      };
+      return { paths: waiting.map((w) => w.promise), load: into ? load : null };
     },
     discard: (path) => Deno.remove(path),
     async close() {
@@ -54,4 +64,5 @@ export function threadStager(): Stager & { close(): Promise<void> } {
   };
 }
 
+export { LOAD };
 export type { Job, Staged };

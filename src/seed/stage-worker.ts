@@ -4,20 +4,34 @@
  * `rows` of its own file. CREATE TABLE … AS keeps every value as the select made
  * it (its columns have no type, so no affinity converts them); the seed's INSERT
  * applies the real columns' affinity as it would have to the select itself.
+ * With `into`, the first select is instead the seed's own INSERT, run here on
+ * the seed's file once the seed's thread sends LOAD.
  * @module
  */
 /// <reference lib="deno.worker" />
-import { createClient } from "@libsql/client";
-import type { Job, Staged } from "./stage-thread.ts";
+import { type Client, createClient } from "@libsql/client";
+import { type Job, LOAD, type Staged } from "./stage-thread.ts";
 
-self.onmessage = async (event: MessageEvent<Job>) => {
-  const { dir, setup, selects } = event.data;
+let loadAsked = Promise.withResolvers<void>();
+
+self.onmessage = (event: MessageEvent<Job | typeof LOAD>) => {
+  if (event.data === LOAD) loadAsked.resolve();
+  else void run(event.data);
+};
+
+async function run({ dir, setup, selects, into }: Job): Promise<void> {
+  loadAsked = Promise.withResolvers<void>();
   const client = createClient({ url: ":memory:" });
   const answer = (message: Staged) => self.postMessage(message);
   try {
     await client.execute("PRAGMA temp_store = MEMORY");
     await client.batch(setup, "write");
     for (const [index, select] of selects.entries()) {
+      if (index === 0 && into) {
+        await loadAsked.promise;
+        answer({ loaded: await loadInto(client, into.path, into.insert) });
+        continue;
+      }
       const path = `${dir}/${index}.db`;
       await client.execute({ sql: "ATTACH ? AS out", args: [path] });
       // A scratch file, deleted once copied: no journal, no fsync.
@@ -33,4 +47,27 @@ self.onmessage = async (event: MessageEvent<Job>) => {
   } finally {
     client.close();
   }
-};
+}
+
+/**
+ * The seed's file, written as its load connection writes it (load-connection.ts):
+ * no fsync (the seed syncs at the end), a journal in memory unless the file is in
+ * WAL mode (another connection holds it open), foreign keys unchecked (as the
+ * seed's own scaled inserts are: the rows reference only rows the seed made).
+ */
+async function loadInto(client: Client, path: string, insert: string): Promise<number> {
+  await client.execute({ sql: "ATTACH ? AS seed_target", args: [path] });
+  try {
+    await client.execute("PRAGMA foreign_keys = OFF");
+    await client.execute("PRAGMA seed_target.synchronous = OFF");
+    await client.execute("PRAGMA seed_target.cache_size = -262144");
+    await client.execute("PRAGMA seed_target.mmap_size = 8589934592");
+    const mode = await client.execute("PRAGMA seed_target.journal_mode");
+    if (mode.rows[0]?.[0] !== "wal") {
+      await client.execute("PRAGMA seed_target.journal_mode = MEMORY");
+    }
+    return (await client.execute(insert)).rowsAffected;
+  } finally {
+    await client.execute("DETACH seed_target");
+  }
+}

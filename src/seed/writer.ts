@@ -91,6 +91,8 @@ export type SeedTarget = {
    * Puts are not awaited one by one (see seed-database.ts).
    */
   files?: Pick<FileStore, "put">;
+  /** The database's file when it is a plain local one: a stager may write into it (bulk.ts). */
+  file?: string;
 };
 
 /** The batch runner of a libSQL client (embedded or remote). */
