@@ -804,7 +804,7 @@ export type Stager = {
 export type StageInto = { path: string; insert: string };
 
 export type StagedRun = {
-  /** One per select; the first one never settles when it is loaded in place. */
+  /** One per select; the first one is rejected when it is loaded in place. */
   paths: Promise<string>[];
   /** With `into`: writes the first select's rows there now; resolves to how many. */
   load: (() => Promise<number>) | null;
@@ -913,7 +913,8 @@ export async function seedScaledClients(
     }
     for (const [i, { table, head, select }] of scaled.tables.entries()) {
       // The table's indexes are dropped and built again after its rows, in the
-      // same transaction (so never missing). Rows arrive agency by agency in
+      // same transaction (so never missing; the clients written in place by the
+      // stager are the exception, see below). Rows arrive agency by agency in
       // creation order, so each index grows at a few hot pages per agency, but
       // a sorted build is still cheaper: at a million clients the clients
       // statement took 34.1 s with its ten indexes kept, 25.8 s rebuilt, the
@@ -942,9 +943,12 @@ export async function seedScaledClients(
         await run(drops);
         try {
           counts[table] = await staged.load();
-        } finally {
-          await run(rebuilds);
+        } catch (error) {
+          // The load's own error is the one to report, whatever the rebuild does.
+          await run(rebuilds).catch(() => {});
+          throw error;
         }
+        await run(rebuilds);
         input.log(
           `  scaled ${table} ${
             counts[table].toLocaleString("en-US")

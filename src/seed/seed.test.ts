@@ -67,11 +67,13 @@ async function seededOn(
   stager?: Stager,
   file?: string,
 ) {
+  const log: string[] = [];
   const summary = await seedDatabase({ db, run: libsqlRunner(client), file }, options(overrides), {
     passwords: cheapHasher,
     stager,
+    log: (line) => log.push(line),
   });
-  return { client, db, summary };
+  return { client, db, summary, log };
 }
 
 type App = ReturnType<typeof testAppOn>;
@@ -350,9 +352,14 @@ Deno.test("scaled rows staged on another thread, or written into the file from t
       // The file is opened as `deno task seed` opens it, journal in memory.
       const load = file ? await openForLoad(`file:${file}`) : null;
       try {
-        const { client, db } = load
+        const { client, db, log } = load
           ? await seededOn(load, { tenants: 2, scale: 3 }, stager, file)
           : await seeded({ tenants: 2, scale: 3 }, stager);
+        assert.equal(
+          log.some((line) => line.includes("written in place by the stager")),
+          file !== undefined,
+          way,
+        );
         const order: string[] = [await dumpHash(db)];
         for (const table of ["clients", "client_notes", "visa_applications", "tasks"]) {
           const rows = await db.all<{ id: string }>(
@@ -379,6 +386,32 @@ Deno.test("scaled rows staged on another thread, or written into the file from t
   assert.equal(outcomes.length, 3);
   assert.deepEqual(outcomes[1], outcomes[0]);
   assert.deepEqual(outcomes[2], outcomes[0]);
+});
+
+Deno.test("a load in place that fails is reported, and the clients keep their indexes and triggers", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "leopard-seed-stage-test-" });
+  const stager = threadStager();
+  const load = await openForLoad(`file:${dir}/seed.db`);
+  try {
+    const schemaOf = () =>
+      load.db.all<{ name: string }>(
+        sql`SELECT name FROM sqlite_master WHERE tbl_name = 'clients' AND type IN ('index', 'trigger') ORDER BY name`,
+      );
+    const before = await schemaOf();
+    // A file without the schema: the stager's INSERT finds no clients table there.
+    await assert.rejects(
+      seededOn(load, { tenants: 1, scale: 2 }, stager, `${dir}/other.db`),
+      /no such table: seed_target\.clients/,
+    );
+    assert.ok(before.length > 10);
+    assert.deepEqual(await schemaOf(), before);
+    const [keys] = await load.db.all<{ foreign_keys: number }>(sql`PRAGMA foreign_keys`);
+    assert.equal(keys.foreign_keys, 1);
+  } finally {
+    await load.finish();
+    await stager.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("an agency's data depends on the seed and its number, not on how many there are", async () => {

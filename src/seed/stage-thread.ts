@@ -26,6 +26,10 @@ function scratchRoot(): string | undefined {
   }
 }
 
+/**
+ * A stager on a worker thread of its own, for one seed: `stage` once, then
+ * `close` (which deletes the staged files' folders).
+ */
 export function threadStager(): Stager & { close(): Promise<void> } {
   const worker = new Worker(new URL("./stage-worker.ts", import.meta.url), { type: "module" });
   const dirs: string[] = [];
@@ -36,6 +40,8 @@ export function threadStager(): Stager & { close(): Promise<void> } {
   };
   return {
     stage(setup, selects, into) {
+      // The worker runs one job: a second would take over its answers.
+      if (dirs.length > 0) throw new Error("A thread stager stages once; make another.");
       const dir = Deno.makeTempDirSync({ dir: scratchRoot(), prefix: "leopard-seed-stage-" });
       dirs.push(dir);
       const waiting = selects.map(() => Promise.withResolvers<string>());
@@ -50,6 +56,8 @@ export function threadStager(): Stager & { close(): Promise<void> } {
       worker.postMessage({ dir, setup, selects, into } satisfies Job);
       // Awaited one by one: a failure must not go unhandled meanwhile.
       for (const w of [...waiting, loaded]) w.promise.catch(() => {});
+      // Its rows go into the seed's file, never into one of these: waiting for it fails.
+      if (into) waiting[0]?.reject(new Error("The first select is loaded in place, not staged."));
       const load = () => {
         worker.postMessage(LOAD);
         return loaded.promise;
