@@ -16,13 +16,23 @@ import type { LibsqlDatabase } from "../db/libsql.ts";
 import { migrateDatabase } from "../db/migrate.ts";
 import * as schema from "../db/schema/index.ts";
 
+/**
+ * The settings of a file under load, for `schema` (main, or the name it is
+ * attached as: the seed's stager writes into it too, stage-worker.ts): no fsync,
+ * a 256 MiB page cache, reads through mmap (fewer syscalls).
+ */
+export function fileLoadPragmas(schema = "main"): string[] {
+  return [
+    `PRAGMA ${schema}.synchronous = OFF`,
+    `PRAGMA ${schema}.cache_size = -262144`,
+    `PRAGMA ${schema}.mmap_size = 8589934592`,
+  ];
+}
+
 const LOAD_PRAGMAS = [
   "PRAGMA foreign_keys = ON",
-  "PRAGMA synchronous = OFF",
-  // A 256 MiB page cache, reads through mmap (fewer syscalls), sorts and
-  // temporary tables in memory, index builds sorted on a second thread.
-  "PRAGMA cache_size = -262144",
-  "PRAGMA mmap_size = 8589934592",
+  ...fileLoadPragmas(),
+  // Sorts and temporary tables in memory, index builds sorted on a second thread.
   "PRAGMA temp_store = MEMORY",
   "PRAGMA threads = 2",
 ];

@@ -10,9 +10,11 @@
  */
 /// <reference lib="deno.worker" />
 import { type Client, createClient } from "@libsql/client";
+import { fileLoadPragmas } from "./load-connection.ts";
 import { type Job, LOAD, type Staged } from "./stage-thread.ts";
 
-let loadAsked = Promise.withResolvers<void>();
+// One job per worker (threadStager stages once).
+const loadAsked = Promise.withResolvers<void>();
 
 self.onmessage = (event: MessageEvent<Job | typeof LOAD>) => {
   if (event.data === LOAD) loadAsked.resolve();
@@ -20,7 +22,6 @@ self.onmessage = (event: MessageEvent<Job | typeof LOAD>) => {
 };
 
 async function run({ dir, setup, selects, into }: Job): Promise<void> {
-  loadAsked = Promise.withResolvers<void>();
   const client = createClient({ url: ":memory:" });
   const answer = (message: Staged) => self.postMessage(message);
   try {
@@ -59,9 +60,7 @@ async function loadInto(client: Client, path: string, insert: string): Promise<n
   await client.execute({ sql: "ATTACH ? AS seed_target", args: [path] });
   try {
     await client.execute("PRAGMA foreign_keys = OFF");
-    await client.execute("PRAGMA seed_target.synchronous = OFF");
-    await client.execute("PRAGMA seed_target.cache_size = -262144");
-    await client.execute("PRAGMA seed_target.mmap_size = 8589934592");
+    for (const pragma of fileLoadPragmas("seed_target")) await client.execute(pragma);
     const mode = await client.execute("PRAGMA seed_target.journal_mode");
     if (mode.rows[0]?.[0] !== "wal") {
       await client.execute("PRAGMA seed_target.journal_mode = MEMORY");
