@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import { scryptHasher } from "./src/auth/passwords.ts";
 import { loadConfig } from "./src/config.ts";
-import { isLocalFile } from "./src/db/libsql.ts";
+import { isLocalFile, localFilePath } from "./src/db/libsql.ts";
 import { calendarDate } from "./src/lib/fields.ts";
 import { openDatabase } from "./src/deno-deps.ts";
 import { threadFileStore } from "./src/seed/files-thread.ts";
@@ -99,9 +99,7 @@ if (config.region.role !== "single") {
 const started = performance.now();
 // A plain file (not an embedded replica) gets the seed's own connection
 // (src/seed/load-connection.ts).
-const path = config.database.url.startsWith("file:") && !config.database.syncUrl
-  ? config.database.url.slice("file:".length)
-  : null;
+const path = config.database.syncUrl ? null : localFilePath(config.database.url);
 const folder = path ? path.slice(0, path.lastIndexOf("/") + 1) || "." : null;
 if (folder) await Deno.mkdir(folder, { recursive: true });
 const load = path ? await openForLoad(config.database.url) : null;

@@ -8,7 +8,7 @@ import type { Client } from "@libsql/client";
 import { generatePrivateJwk, type SigningKeys, signingKeysFromJwk } from "./auth/keys.ts";
 import { scryptHasher } from "./auth/passwords.ts";
 import type { Config } from "./config.ts";
-import { isLocalFile, type LibsqlDatabase, openLibsql } from "./db/libsql.ts";
+import { isLocalFile, type LibsqlDatabase, localFilePath, openLibsql } from "./db/libsql.ts";
 import { migrateDatabase } from "./db/migrate.ts";
 import type { AppDeps } from "./lib/context.ts";
 import type { FileStore } from "./files/file-store.ts";
@@ -43,11 +43,8 @@ export async function openDatabase(
   config: Config,
 ): Promise<{ client: Client; db: LibsqlDatabase }> {
   const { url } = config.database;
-  if (url.startsWith("file:")) {
-    const path = url.slice("file:".length);
-    const dir = path.split("/").slice(0, -1).join("/");
-    if (dir) await Deno.mkdir(dir, { recursive: true });
-  }
+  const dir = localFilePath(url)?.split("/").slice(0, -1).join("/");
+  if (dir) await Deno.mkdir(dir, { recursive: true });
   const opened = await openLibsql(config.database);
   // A serving instance migrates only its own embedded file; shared databases are
   // migrated once by `deno task migrate`, never by every instance at start.

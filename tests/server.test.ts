@@ -163,3 +163,41 @@ Deno.test("deno task dev: a deactivation through one thread is refused at once o
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deno task seed and dev on a file: URL with a percent-encoded path use the one file it names", async () => {
+  const dir = await Deno.makeTempDir();
+  const port = freePort();
+  // `file:` URLs are percent-decoded by @libsql/client: this one names "leopard db.db".
+  const state = { ...stateIn(dir), DATABASE_URL: `file:${dir}/leopard%20db.db` };
+  // At scale 2 the seed's staging thread writes its clients into the same file.
+  const seeded = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "--quiet", "seed", "--quiet", "--scale", "2"],
+    env: state,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assert.ok(seeded.success, new TextDecoder().decode(seeded.stderr));
+  const server = startServer(dir, port, 2, state);
+  const call = async (method: string, path: string, options?: { token?: string; body?: unknown }) =>
+    parsed(await onNewConnection(port, method, path, options));
+  try {
+    await server.waitFor("Leopard API on");
+    const login = await call("POST", "/api/v1/auth/login", {
+      body: { email: "consultant.b1.1@t1.leopard.test", password: "leopard-demo-2026" },
+    });
+    assert.equal(login.status, 200, JSON.stringify(login.body));
+    const token = login.body.access_token as string;
+    // On new connections, so both threads' reading connections answer.
+    for (let i = 0; i < 8; i++) {
+      const list = await call("GET", "/api/v1/clients/", { token });
+      assert.equal(list.status, 200, JSON.stringify(list.body).slice(0, 200));
+      assert.equal(list.body.count, 20);
+    }
+    const names = [...Deno.readDirSync(dir)].map((entry) => entry.name)
+      .filter((name) => name.startsWith("leopard"));
+    assert.deepEqual(names.sort(), ["leopard db.db", "leopard db.db-shm", "leopard db.db-wal"]);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -5,6 +5,7 @@
  * @module
  */
 import { type Client, createClient } from "@libsql/client";
+import { expandConfig, isInMemoryConfig } from "@libsql/core/config";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { trackChanges } from "./change-version.ts";
 import { immediateBatches } from "./client-calls.ts";
@@ -65,11 +66,10 @@ export async function openLibsql(
   const client = immediateBatches(opened);
   if (!local) return { client, db: drizzle(client, { schema }) };
   await client.execute("PRAGMA foreign_keys = ON");
-  if (options.syncUrl || !options.url.startsWith("file:")) {
-    return { client, db: drizzle(client, { schema }) };
-  }
+  const path = localFilePath(options.url);
+  if (options.syncUrl || path === null) return { client, db: drizzle(client, { schema }) };
   for (const pragma of SERVING_PRAGMAS) await client.execute(pragma);
-  const served = withEmbeddedReads(opened, options.url.slice("file:".length), {
+  const served = withEmbeddedReads(opened, path, {
     pollMs: options.changePollMs,
   });
   // Outermost, so the fast path below it is only ever asked for a batch's mode.
@@ -77,6 +77,18 @@ export async function openLibsql(
   const db = drizzle(servedClient, { schema });
   trackChanges(db, served.changeVersion);
   return { client: servedClient, db };
+}
+
+/**
+ * The file a `file:` URL opens, read as @libsql/client reads it (percent-decoded:
+ * `file:my%20data.db` is `my data.db`); null for an in-memory database, which no
+ * other connection can open, and for any other URL. Every second connection to
+ * the file (the fast reads, the seed's) opens this path, never the URL's text.
+ */
+export function localFilePath(url: string): string | null {
+  if (!url.startsWith("file:")) return null;
+  const config = expandConfig({ url }, false);
+  return isInMemoryConfig(config) ? null : config.path;
 }
 
 /** True for an embedded database that this process may migrate on start (SPEC §7). */
