@@ -5,7 +5,6 @@
  * @module
  */
 import { type Client, createClient } from "@libsql/client";
-import { expandConfig, isInMemoryConfig } from "@libsql/core/config";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { trackChanges } from "./change-version.ts";
 import { immediateBatches } from "./client-calls.ts";
@@ -86,9 +85,11 @@ export async function openLibsql(
  * the file (the fast reads, the seed's) opens this path, never the URL's text.
  */
 export function localFilePath(url: string): string | null {
-  if (!url.startsWith("file:")) return null;
-  const config = expandConfig({ url }, false);
-  return isInMemoryConfig(config) ? null : config.path;
+  // @libsql/core's URI pattern, for `file:` (its host may only be "" or localhost).
+  const match = /^file:(?:\/\/[^/?#]*)?([^?#]*)/su.exec(url);
+  if (!match) return null;
+  const path = decodeURIComponent(match[1]);
+  return path === ":memory:" ? null : path;
 }
 
 /** True for an embedded database that this process may migrate on start (SPEC §7). */
