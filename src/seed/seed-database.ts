@@ -20,7 +20,8 @@
  */
 import type { PasswordHasher } from "../auth/passwords.ts";
 import { users } from "../db/schema/index.ts";
-import { type BulkTenant, seedScaledClients, type Stager, startScaledClients } from "./bulk.ts";
+import type { BulkTenant } from "./bulk.ts";
+import { seedScaledClients, type Stager, startScaledClients } from "./scaled-tables.ts";
 import { MARKETS, ORIGINS } from "./catalog.ts";
 import { buildClients, CLIENTS_PER_TENANT } from "./clients.ts";
 import {
@@ -58,7 +59,7 @@ export type SeedDeps = {
   passwords: PasswordHasher;
   /** Progress lines for long runs. */
   log?: (line: string) => void;
-  /** Where the scaled rows are made (bulk.ts); without one, on the target's connection. */
+  /** Where the scaled rows are made (scaled-tables.ts); without one, on the target's connection. */
   stager?: Stager;
 };
 
@@ -93,7 +94,7 @@ export async function seedDatabase(
   const shared = { seed: options.seed, clock, staffPasswordHash: staffHash, platformAdmin };
   // The scaled tables start first: with a stager their rows are made on another
   // thread while the agencies are written here (and given the file, the stager
-  // writes the clients into it once the agencies are in: bulk.ts, Stager).
+  // writes the clients into it once the agencies are in: scaled-tables.ts, Stager).
   const scaled = options.scale > 1
     ? startScaledClients(
       {

@@ -32,7 +32,7 @@ import { isUuid } from "../lib/ids.ts";
 import { localHub } from "../notifications/hub.ts";
 import { runScheduledNotifications } from "../notifications/scheduled.ts";
 import { ieltsOverall } from "./clients.ts";
-import type { Stager } from "./bulk.ts";
+import type { Stager } from "./scaled-tables.ts";
 import { dumpHash } from "./dump.ts";
 import { DEFAULT_REFERENCE_DATE, seedDatabase, type SeedOptions } from "./seed-database.ts";
 import { openForLoad } from "./load-connection.ts";

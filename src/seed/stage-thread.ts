@@ -1,11 +1,11 @@
 /**
- * The Deno stager (bulk.ts {@link Stager}): a worker thread with its own libSQL
+ * The Deno stager (scaled-tables.ts {@link Stager}): a worker thread with its own libSQL
  * connection makes each scaled table's rows into a file of its own, in a
  * temporary folder, while the seed's thread writes and copies; given the seed's
  * file, it writes the clients there itself.
  * @module
  */
-import type { StageInto, Stager } from "./bulk.ts";
+import type { StageInto, Stager } from "./scaled-tables.ts";
 import type { Statement } from "./writer.ts";
 
 type Job = { dir: string; setup: Statement[]; selects: string[]; into?: StageInto };

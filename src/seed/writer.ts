@@ -91,7 +91,10 @@ export type SeedTarget = {
    * Puts are not awaited one by one (see seed-database.ts).
    */
   files?: Pick<FileStore, "put">;
-  /** The database's file when it is a plain local one: a stager may write into it (bulk.ts). */
+  /**
+   * The database's file when it is a plain local one: a stager may write into it
+   * (scaled-tables.ts).
+   */
   file?: string;
 };
 
