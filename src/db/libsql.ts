@@ -80,16 +80,17 @@ export async function openLibsql(
 
 /**
  * The file a `file:` URL opens, read as @libsql/client reads it (percent-decoded:
- * `file:my%20data.db` is `my data.db`); null for an in-memory database, which no
- * other connection can open, and for any other URL. Every second connection to
- * the file (the fast reads, the seed's) opens this path, never the URL's text.
+ * `file:my%20data.db` is `my data.db`); null for an in-memory or temporary
+ * database (`file::memory:`, or an empty path), which no other connection can
+ * open, and for any other URL. Every second connection to the file (the fast
+ * reads, the seed's) opens this path, never the URL's text.
  */
 export function localFilePath(url: string): string | null {
   // @libsql/core's URI pattern, for `file:` (its host may only be "" or localhost).
   const match = /^file:(?:\/\/[^/?#]*)?([^?#]*)/su.exec(url);
   if (!match) return null;
   const path = decodeURIComponent(match[1]);
-  return path === ":memory:" ? null : path;
+  return path === ":memory:" || path === "" ? null : path;
 }
 
 /** True for an embedded database that this process may migrate on start (SPEC §7). */

@@ -749,7 +749,7 @@ function workTables(
 
 /**
  * The statements that create and fill the lookup tables (TEMP tables live on
- * the connection that runs them; see {@link seedScaledClients}).
+ * the connection that runs them; see seedScaledClients in scaled-tables.ts).
  */
 export function workTableStatements(
   input: BulkInput,
