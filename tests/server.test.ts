@@ -187,7 +187,7 @@ Deno.test("deno task seed and dev on a file: URL with a percent-encoded path use
     });
     assert.equal(login.status, 200, JSON.stringify(login.body));
     const token = login.body.access_token as string;
-    // On new connections, so both threads' reading connections answer.
+    // Each on a new connection, which the kernel may hand to either serving thread.
     for (let i = 0; i < 8; i++) {
       const list = await call("GET", "/api/v1/clients/", { token });
       assert.equal(list.status, 200, JSON.stringify(list.body).slice(0, 200));
