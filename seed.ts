@@ -7,6 +7,7 @@
  *                  [--reference-date YYYY-MM-DD] [--quiet]
  * @module
  */
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { scryptHasher } from "./src/auth/passwords.ts";
 import { loadConfig } from "./src/config.ts";
@@ -100,7 +101,7 @@ const started = performance.now();
 // A plain file (not an embedded replica) gets the seed's own connection
 // (src/seed/load-connection.ts).
 const path = config.database.syncUrl ? null : localFilePath(config.database.url);
-const folder = path ? path.slice(0, path.lastIndexOf("/") + 1) || "." : null;
+const folder = path ? dirname(path) : null;
 if (folder) await Deno.mkdir(folder, { recursive: true });
 const load = path ? await openForLoad(config.database.url) : null;
 const { client, db } = load ?? await openDatabase(config);

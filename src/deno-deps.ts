@@ -4,6 +4,7 @@
  * the server entry and by the seed command.
  * @module
  */
+import { dirname } from "node:path";
 import type { Client } from "@libsql/client";
 import { generatePrivateJwk, type SigningKeys, signingKeysFromJwk } from "./auth/keys.ts";
 import { scryptHasher } from "./auth/passwords.ts";
@@ -43,8 +44,8 @@ export async function openDatabase(
   config: Config,
 ): Promise<{ client: Client; db: LibsqlDatabase }> {
   const { url } = config.database;
-  const dir = localFilePath(url)?.split("/").slice(0, -1).join("/");
-  if (dir) await Deno.mkdir(dir, { recursive: true });
+  const path = localFilePath(url);
+  if (path) await Deno.mkdir(dirname(path), { recursive: true });
   const opened = await openLibsql(config.database);
   // A serving instance migrates only its own embedded file; shared databases are
   // migrated once by `deno task migrate`, never by every instance at start.
