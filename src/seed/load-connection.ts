@@ -25,8 +25,13 @@ export function fileLoadPragmas(schema = "main"): string[] {
   return [
     `PRAGMA ${schema}.synchronous = OFF`,
     `PRAGMA ${schema}.cache_size = -262144`,
-    `PRAGMA ${schema}.mmap_size = 8589934592`,
+    mmapPragma(schema),
   ];
+}
+
+/** Reads of `schema` through mmap, as far as libSQL maps (2 GiB), for the load's files. */
+export function mmapPragma(schema: string): string {
+  return `PRAGMA ${schema}.mmap_size = 8589934592`;
 }
 
 const LOAD_PRAGMAS = [

@@ -8,6 +8,7 @@
 import { getTableName, sql } from "drizzle-orm";
 import { clients, RECOUNT_CLIENTS } from "../db/schema/index.ts";
 import { type BulkInput, BulkSql, workTableStatements } from "./bulk.ts";
+import { mmapPragma } from "./load-connection.ts";
 import type { SeedTarget, Statement } from "./writer.ts";
 
 /**
@@ -168,7 +169,7 @@ export async function seedScaledClients(
         // After the indexes: the count then reads a covering one, not the table.
         ...recount.map((statement) => ({ sql: statement })),
       ];
-      let waited = "";
+      let note = "";
       if (i === 0 && staged?.load) {
         // Written into this file by the stager's connection (see Stager), so in
         // three transactions, not one: the indexes and triggers come back even
@@ -183,38 +184,34 @@ export async function seedScaledClients(
           throw error;
         }
         await run(rebuilds);
-        input.log(
-          `  scaled ${table} ${
-            counts[table].toLocaleString("en-US")
-          } (${elapsed()}, written in place by the stager)`,
-        );
-        continue;
-      }
-      let path: string | null = null;
-      if (staged) {
-        const asked = performance.now();
-        path = await staged.paths[i];
-        waited = `, ${((performance.now() - asked) / 1000).toFixed(1)} s waiting for its rows`;
-        // ATTACH cannot run inside a transaction.
-        await db.run(sql`ATTACH ${path} AS seed_stage`);
-        // Read through mmap, as the main file is (the pragma is per schema).
-        await db.run(sql`PRAGMA seed_stage.mmap_size = 8589934592`);
-      }
-      try {
-        const affected = await run([
-          ...drops,
-          { sql: head + (staged ? "SELECT * FROM seed_stage.rows" : select) },
-          ...rebuilds,
-        ]);
-        counts[table] = affected[drops.length];
-      } finally {
-        if (path !== null) {
-          await db.run(sql`DETACH seed_stage`);
-          await staged?.stager.discard(path);
+        note = ", written in place by the stager";
+      } else {
+        let path: string | null = null;
+        if (staged) {
+          const asked = performance.now();
+          path = await staged.paths[i];
+          note = `, ${((performance.now() - asked) / 1000).toFixed(1)} s waiting for its rows`;
+          // ATTACH cannot run inside a transaction.
+          await db.run(sql`ATTACH ${path} AS seed_stage`);
+          // Read through mmap, as the main file is (the pragma is per schema).
+          await db.run(sql.raw(mmapPragma("seed_stage")));
+        }
+        try {
+          const affected = await run([
+            ...drops,
+            { sql: head + (staged ? "SELECT * FROM seed_stage.rows" : select) },
+            ...rebuilds,
+          ]);
+          counts[table] = affected[drops.length];
+        } finally {
+          if (path !== null) {
+            await db.run(sql`DETACH seed_stage`);
+            await staged?.stager.discard(path);
+          }
         }
       }
       input.log(
-        `  scaled ${table} ${counts[table].toLocaleString("en-US")} (${elapsed()}${waited})`,
+        `  scaled ${table} ${counts[table].toLocaleString("en-US")} (${elapsed()}${note})`,
       );
     }
   } finally {
